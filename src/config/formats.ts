@@ -1,0 +1,68 @@
+import convict from 'convict';
+import { parseDuration } from '../core/duration.js';
+
+let registered = false;
+
+/** Custom convict formats: durations as "30s"/"5m"/"1h" (held as ms), URLs, names. */
+export function registerFormats(): void {
+  if (registered) return;
+  registered = true;
+  convict.addFormats({
+    duration: {
+      validate(value: unknown) {
+        if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+          throw new Error('must be a duration such as 30s, 5m or 1h');
+        }
+      },
+      // A bare number is refused: "300" could mean seconds or milliseconds.
+      coerce: (value: unknown) => (typeof value === 'string' ? tryDuration(value) : typeof value === 'number' ? String(value) : value),
+    },
+    'optional-duration': {
+      validate(value: unknown) {
+        if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+          throw new Error('must be a duration such as 30s, 5m or 1h, or "" for the default');
+        }
+      },
+      coerce: (value: unknown) => (value === '' ? 0 : typeof value === 'string' ? tryDuration(value) : typeof value === 'number' ? String(value) : value),
+    },
+    'optional-url': {
+      validate(value: unknown) {
+        if (typeof value !== 'string') throw new Error('must be a URL string');
+        if (value === '') return;
+        let url: URL;
+        try {
+          url = new URL(value);
+        } catch {
+          throw new Error('must be an absolute http:// or https:// URL');
+        }
+        if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('must be an http:// or https:// URL');
+      },
+    },
+    'target-name': {
+      validate(value: unknown) {
+        if (typeof value !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,62}$/.test(value)) {
+          throw new Error('must be 1-63 characters of letters, digits, "_", ".", ":" or "-", starting with a letter or digit');
+        }
+      },
+    },
+    'non-negative-number': {
+      validate(value: unknown) {
+        if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) throw new Error('must be a number >= 0');
+      },
+      coerce: (value: unknown) => (typeof value === 'string' && value.trim() !== '' ? Number(value) : value),
+    },
+    'positive-int': {
+      validate(value: unknown) {
+        if (!Number.isInteger(value) || (value as number) < 1) throw new Error('must be an integer >= 1');
+      },
+    },
+  });
+}
+
+function tryDuration(text: string): number | string {
+  try {
+    return parseDuration(text);
+  } catch {
+    return text;
+  }
+}

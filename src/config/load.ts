@@ -1,0 +1,160 @@
+import { readFileSync } from 'node:fs';
+import convict from 'convict';
+import { registerSecret } from '../log.js';
+import type { SourceDefinition, TargetConfig } from '../sources/types.js';
+import type { ConfigSchema, SchemaEntry } from './fields.js';
+import { registerFormats } from './formats.js';
+import { processSchema, targetSchema } from './schema.js';
+
+export interface ServerConfig {
+  host: string;
+  port: number;
+  auth: { bearerToken: string; basic: { username: string; password: string } };
+}
+
+export interface ConfiguredTarget {
+  kind: string;
+  def: SourceDefinition;
+  config: TargetConfig;
+}
+
+export interface Config {
+  server: ServerConfig;
+  log: { level: string; format: 'auto' | 'json' | 'pretty' };
+  collection: { maxStaleness: number; startupJitter: number };
+  targets: ConfiguredTarget[];
+}
+
+/** Every problem of a configuration, each as `key.path: reason`. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n  ${problems.join('\n  ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export interface ParseOptions {
+  /** Environment for CAPACITY_EXPORTER_* overrides; defaults to process.env. */
+  env?: NodeJS.ProcessEnv;
+}
+
+/** Validates a parsed config file against the schema of the process and of every source kind. */
+export function parseConfig(raw: unknown, registry: SourceDefinition[], opts: ParseOptions = {}): Config {
+  registerFormats();
+  const problems: string[] = [];
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw new ConfigError(['(root): must be a JSON object']);
+  }
+  const top: ConfigSchema = processSchema();
+  for (const def of registry) top[def.kind] = { doc: `${def.kind} targets`, format: Array, default: [] };
+  const base = validateSection(top, raw, '', problems, opts.env ?? process.env);
+
+  const targets: ConfiguredTarget[] = [];
+  for (const def of registry) {
+    const items = base[def.kind];
+    if (!Array.isArray(items)) continue;
+    const schema = targetSchema(def);
+    const seen = new Set<string>();
+    items.forEach((item, i) => {
+      const path = `${def.kind}[${i}]`;
+      const before = problems.length;
+      const config = validateSection(schema, item, path, problems, {}) as unknown as TargetConfig;
+      if (problems.length > before) return;
+      if (seen.has(config.name)) problems.push(`${path}.name: duplicate target name "${config.name}" in ${def.kind}`);
+      seen.add(config.name);
+      if (!config.baseUrl && !def.optionalBaseUrl) problems.push(`${path}.baseUrl: is required`);
+      for (const [key, reason] of def.check?.(config) ?? []) problems.push(`${path}.${key}: ${reason}`);
+      targets.push({ kind: def.kind, def, config });
+    });
+  }
+  if (problems.length) throw new ConfigError(problems);
+  return {
+    server: base.server as ServerConfig,
+    log: base.log as Config['log'],
+    collection: base.collection as Config['collection'],
+    targets,
+  };
+}
+
+/** Reads and parses a config file; an unreadable file or bad JSON is a ConfigError too. */
+export function loadConfigFile(file: string, registry: SourceDefinition[], opts: ParseOptions = {}): Config {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new ConfigError([`(file): cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`]);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw new ConfigError([`(file): ${file} is not valid JSON: ${(err as Error).message}`]);
+  }
+  return parseConfig(raw, registry, opts);
+}
+
+/**
+ * Validates one object against a schema with convict (unknown keys are errors),
+ * then its arrays of objects element by element, then reads the `xFile` twins
+ * of its secrets. Problems are appended with their full key path.
+ */
+function validateSection(schema: ConfigSchema, value: unknown, path: string, problems: string[], env: NodeJS.ProcessEnv): Record<string, unknown> {
+  const prefix = path ? `${path}.` : '';
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    problems.push(`${path || '(root)'}: must be an object`);
+    return {};
+  }
+  const conf = convict(schema as convict.Schema<Record<string, unknown>>, { env, args: [] });
+  try {
+    conf.load(value);
+    conf.validate({ allowed: 'strict' });
+  } catch (err) {
+    for (const line of (err as Error).message.split('\n')) problems.push(prefix + convictProblem(line));
+    return {};
+  }
+  const props = conf.getProperties() as Record<string, unknown>;
+  resolveNested(schema, props, prefix, problems);
+  return props;
+}
+
+function resolveNested(schema: ConfigSchema, props: Record<string, unknown>, prefix: string, problems: string[]): void {
+  for (const [key, node] of Object.entries(schema)) {
+    if (isEntry(node)) {
+      if (node.items && Array.isArray(props[key])) {
+        props[key] = (props[key] as unknown[]).map((item, i) => validateSection(node.items!, item, `${prefix}${key}[${i}]`, problems, {}));
+      }
+      if (node.secret) resolveSecret(props, key, prefix, problems);
+    } else if (typeof props[key] === 'object' && props[key] !== null) {
+      resolveNested(node, props[key] as Record<string, unknown>, `${prefix}${key}.`, problems);
+    }
+  }
+}
+
+function resolveSecret(props: Record<string, unknown>, key: string, prefix: string, problems: string[]): void {
+  const fileKey = `${key}File`;
+  const file = props[fileKey];
+  if (typeof file === 'string' && file !== '') {
+    if (props[key]) {
+      problems.push(`${prefix}${key}: give either ${key} or ${fileKey}, not both`);
+      return;
+    }
+    try {
+      props[key] = readFileSync(file, 'utf8').replace(/\r?\n$/, '');
+    } catch (err) {
+      problems.push(`${prefix}${fileKey}: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      return;
+    }
+    if (props[key] === '') problems.push(`${prefix}${fileKey}: ${file} is empty`);
+  }
+  registerSecret(props[key] as string);
+}
+
+function isEntry(node: SchemaEntry | ConfigSchema): node is SchemaEntry {
+  return Object.prototype.hasOwnProperty.call(node, 'default');
+}
+
+function convictProblem(line: string): string {
+  const unknown = line.match(/^configuration param '(.+)' not declared in the schema$/);
+  if (unknown) return `${unknown[1]}: unknown key`;
+  return line.replace(/: value was .*$/s, '');
+}

@@ -1,0 +1,28 @@
+/** Full-jitter exponential backoff: a random wait in [0, min(max, base * 2^attempt)). */
+export function backoffDelay(attempt: number, baseMs: number, maxMs: number, random = Math.random): number {
+  return random() * Math.min(maxMs, baseMs * 2 ** attempt);
+}
+
+/** Parses Retry-After as delay-seconds or an HTTP-date; undefined if absent or unreadable. */
+export function parseRetryAfter(value: string | string[] | undefined, now = Date.now()): number | undefined {
+  const text = Array.isArray(value) ? value[0] : value;
+  if (text === undefined || text.trim() === '') return undefined;
+  if (/^\s*\d+\s*$/.test(text)) return Number(text) * 1000;
+  const at = Date.parse(text);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}

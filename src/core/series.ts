@@ -1,0 +1,56 @@
+/** Label values by label name; `target` is added by the snapshot store, never by a collector. */
+export type Labels = Record<string, string>;
+
+export interface Sample {
+  name: string;
+  labels: Labels;
+  value: number;
+}
+
+export interface MetricFamily {
+  name: string;
+  help: string;
+  type: 'gauge' | 'counter';
+}
+
+/** A sub-request's outcome: its samples, or the error that kept it from producing them. */
+export type PartOutcome =
+  | { key: string; samples: Sample[] }
+  | { key: string; error: Error };
+
+/**
+ * What one collection cycle returns. Part keys are paths ("org/42/groups"): a
+ * failed part keeps the previous samples of its own key and of every key below
+ * it, so a collector that cannot even list an organisation need not know which
+ * groups it used to have.
+ */
+export class CycleResult {
+  readonly parts: PartOutcome[] = [];
+
+  ok(key: string, samples: Sample[]): void {
+    this.parts.push({ key, samples });
+  }
+
+  fail(key: string, error: unknown): void {
+    this.parts.push({ key, error: toError(error) });
+  }
+
+  /** Runs one sub-request; its error is recorded against `key` instead of failing the cycle. */
+  async part(key: string, fn: () => Promise<Sample[]>): Promise<boolean> {
+    try {
+      this.ok(key, await fn());
+      return true;
+    } catch (err) {
+      this.fail(key, err);
+      return false;
+    }
+  }
+
+  get errors(): Error[] {
+    return this.parts.flatMap((p) => ('error' in p ? [p.error] : []));
+  }
+}
+
+export function toError(err: unknown): Error {
+  return err instanceof Error ? err : new Error(String(err));
+}
