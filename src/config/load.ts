@@ -45,6 +45,7 @@ export function parseConfig(raw: unknown, registry: SourceDefinition[], opts: Pa
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new ConfigError(['(root): must be a JSON object']);
   }
+  raw = withoutDocs(raw);
   const top: ConfigSchema = processSchema();
   for (const def of registry) top[def.kind] = { doc: `${def.kind} targets`, format: Array, default: [] };
   const base = validateSection(top, raw, '', problems, opts.env ?? process.env);
@@ -63,6 +64,13 @@ export function parseConfig(raw: unknown, registry: SourceDefinition[], opts: Pa
       if (seen.has(config.name)) problems.push(`${path}.name: duplicate target name "${config.name}" in ${def.kind}`);
       seen.add(config.name);
       if (!config.baseUrl && !def.optionalBaseUrl) problems.push(`${path}.baseUrl: is required`);
+      if (config.tls.caFile) {
+        try {
+          readFileSync(config.tls.caFile);
+        } catch (err) {
+          problems.push(`${path}.tls.caFile: cannot read ${config.tls.caFile}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+        }
+      }
       for (const [key, reason] of def.check?.(config) ?? []) problems.push(`${path}.${key}: ${reason}`);
       targets.push({ kind: def.kind, def, config });
     });
@@ -147,6 +155,13 @@ function resolveSecret(props: Record<string, unknown>, key: string, prefix: stri
     if (props[key] === '') problems.push(`${prefix}${fileKey}: ${file} is empty`);
   }
   registerSecret(props[key] as string);
+}
+
+/** `"_doc"` keys are comments for the reader (config.example.json uses them), not settings. */
+function withoutDocs(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutDocs);
+  if (typeof value !== 'object' || value === null) return value;
+  return Object.fromEntries(Object.entries(value).filter(([k]) => k !== '_doc').map(([k, v]) => [k, withoutDocs(v)]));
 }
 
 function isEntry(node: SchemaEntry | ConfigSchema): node is SchemaEntry {

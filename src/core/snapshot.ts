@@ -1,0 +1,129 @@
+import type { Logger } from '../log.js';
+import type { SourceDefinition, TargetConfig } from '../sources/types.js';
+import { cacheText, renderKind, renderTarget, type CachedText, type RenderedTarget } from './exposition.js';
+import type { SelfMetrics } from './selfmetrics.js';
+import type { CycleResult, MetricFamily, Sample } from './series.js';
+
+const BACKGROUND = ' Collected in the background every interval of the target; see capacity_exporter_last_success_timestamp_seconds.';
+
+interface Part {
+  samples: Sample[];
+  /** When these samples were collected (ms); stale parts expire from here. */
+  collectedAt: number;
+}
+
+export interface LastCycle {
+  startedAt: number;
+  durationMs: number;
+  success: boolean;
+  /** First errors of the cycle, for the landing page and the log. */
+  errors: string[];
+}
+
+/** What the store knows of one target: its parts, rendered text and last cycle. */
+export class TargetState {
+  parts = new Map<string, Part>();
+  rendered: RenderedTarget = { byName: new Map(), series: 0, invalid: [] };
+  firstCycleDone = false;
+  last?: LastCycle;
+
+  constructor(
+    readonly kind: string,
+    readonly def: SourceDefinition,
+    readonly config: TargetConfig,
+    /** How long the series of a failed part are kept. */
+    readonly maxStalenessMs: number,
+  ) {}
+
+  get id(): string {
+    return `${this.kind}/${this.config.name}`;
+  }
+}
+
+/** The outcome of one cycle: a result, or the error that failed it as a whole. */
+export type CycleOutcome = { result: CycleResult } | { error: Error };
+
+/**
+ * Per-target series sets, swapped in as one step after each cycle, and the
+ * cached exposition text of each source kind, rendered once per swap.
+ */
+export class SnapshotStore {
+  private readonly states: TargetState[] = [];
+  private readonly texts = new Map<string, CachedText>();
+  /** Renders of a kind are chained so that an older one never overwrites a newer one. */
+  private readonly renders = new Map<string, Promise<void>>();
+
+  constructor(
+    private readonly metrics: SelfMetrics,
+    private readonly log: Logger,
+  ) {}
+
+  add(kind: string, def: SourceDefinition, config: TargetConfig, maxStalenessMs: number): TargetState {
+    const state = new TargetState(kind, def, config, maxStalenessMs || 3 * config.interval);
+    this.states.push(state);
+    if (!this.texts.has(kind)) this.texts.set(kind, { text: Buffer.alloc(0), gzip: Buffer.alloc(0) });
+    return state;
+  }
+
+  targets(): readonly TargetState[] {
+    return this.states;
+  }
+
+  get(kind: string, name: string): TargetState | undefined {
+    return this.states.find((s) => s.kind === kind && s.config.name === name);
+  }
+
+  /** Cached text of every kind in a stable order; a scrape only concatenates these. */
+  cached(): CachedText[] {
+    return [...this.texts.values()];
+  }
+
+  /**
+   * Applies a cycle's outcome to a target. A successful part replaces the
+   * previous one; a failed part (and a whole failed cycle) keeps the previous
+   * samples at and below its key until they are older than maxStaleness; a
+   * key that a successful cycle no longer returns is gone upstream and dropped.
+   * Resolves once the kind's text has been rendered with the new snapshot.
+   */
+  async apply(state: TargetState, outcome: CycleOutcome, now: number): Promise<void> {
+    const oldest = now - state.maxStalenessMs;
+    const next = new Map<string, Part>();
+    if ('error' in outcome) {
+      for (const [key, part] of state.parts) if (part.collectedAt >= oldest) next.set(key, part);
+    } else {
+      const failed: string[] = [];
+      for (const p of outcome.result.parts) {
+        if ('error' in p) failed.push(p.key);
+        else next.set(p.key, { samples: p.samples, collectedAt: now });
+      }
+      for (const key of failed) {
+        for (const [prevKey, part] of state.parts) {
+          if (next.has(prevKey) || part.collectedAt < oldest) continue;
+          if (prevKey === key || prevKey.startsWith(`${key}/`)) next.set(prevKey, part);
+        }
+      }
+    }
+    state.parts = next;
+    state.rendered = renderTarget(state.config.name, [...next.values()].map((p) => p.samples));
+    if (state.rendered.invalid.length) {
+      this.log.warn({ source: state.kind, target: state.config.name, series: state.rendered.invalid }, 'dropped series with invalid metric or label names');
+    }
+    this.metrics.series.set({ source: state.kind, target: state.config.name }, state.rendered.series);
+    await this.render(state.kind);
+  }
+
+  private render(kind: string): Promise<void> {
+    const previous = this.renders.get(kind) ?? Promise.resolve();
+    const done = previous.then(async () => {
+      const states = this.states.filter((s) => s.kind === kind);
+      const families = new Map<string, MetricFamily>();
+      for (const s of states) {
+        for (const f of s.def.families(s.config)) if (!families.has(f.name)) families.set(f.name, { ...f, help: f.help + BACKGROUND });
+      }
+      const text = renderKind([...families.values()], states.map((s) => s.rendered));
+      this.texts.set(kind, await cacheText(text));
+    });
+    this.renders.set(kind, done);
+    return done;
+  }
+}

@@ -1,0 +1,58 @@
+import { parseArgs } from 'node:util';
+import { startExporter } from './app.js';
+import { ConfigError, parseConfig } from './config/load.js';
+import { createLogger } from './log.js';
+import { sources } from './sources/registry.js';
+import type { DemoSetup } from './sources/types.js';
+
+/**
+ * `npm run demo`: every source's simulator on a loopback ephemeral port, and
+ * the exporter scraping them, so the whole thing can be tried without any
+ * upstream account.
+ */
+async function main(): Promise<void> {
+  const { values: args } = parseArgs({
+    options: {
+      host: { type: 'string', default: '127.0.0.1' },
+      port: { type: 'string', default: process.env.CAPACITY_EXPORTER_PORT ?? '0' },
+      seed: { type: 'string', default: '42' },
+      'log-level': { type: 'string', default: process.env.CAPACITY_EXPORTER_LOG_LEVEL ?? 'info' },
+    },
+  });
+  const log = createLogger({ level: args['log-level'] });
+  const seed = Number(args.seed);
+  const setups: Array<DemoSetup & { kind: string }> = [];
+  for (const def of sources) {
+    if (!def.demo) continue;
+    const setup = await def.demo({ seed, log: log.child({ simulator: def.kind }) });
+    setups.push({ ...setup, kind: def.kind });
+  }
+  const raw: Record<string, unknown> = {
+    server: { host: args.host, port: Number(args.port) },
+    log: { level: args['log-level'] },
+    collection: { startupJitter: '1s' },
+  };
+  for (const s of setups) ((raw[s.kind] ??= []) as unknown[]).push(s.target);
+
+  let exporter;
+  try {
+    exporter = await startExporter({ config: parseConfig(raw, sources), log });
+  } catch (err) {
+    if (err instanceof ConfigError) log.fatal({ problems: err.problems }, 'demo configuration is invalid');
+    throw err;
+  }
+  process.stdout.write(`capacity-exporter demo: metrics at ${exporter.url}/metrics (sources: ${setups.map((s) => s.kind).join(', ') || 'none'})\n`);
+
+  const stop = async () => {
+    await exporter.close();
+    await Promise.allSettled(setups.map((s) => s.close()));
+    log.flush(() => process.exit(0));
+  };
+  process.once('SIGTERM', () => void stop());
+  process.once('SIGINT', () => void stop());
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`capacity-exporter demo: ${(err as Error).stack ?? String(err)}\n`);
+  process.exit(1);
+});

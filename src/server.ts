@@ -1,0 +1,112 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { ServerConfig } from './config/load.js';
+import { CONTENT_TYPE } from './core/exposition.js';
+import type { SelfMetrics } from './core/selfmetrics.js';
+import type { SnapshotStore } from './core/snapshot.js';
+import type { Logger } from './log.js';
+import { landingPage } from './landing.js';
+
+export interface ServerDeps {
+  config: ServerConfig;
+  store: SnapshotStore;
+  metrics: SelfMetrics;
+  log: Logger;
+  version: string;
+}
+
+const ROUTES: Record<string, string[]> = {
+  '/': ['GET', 'HEAD'],
+  '/metrics': ['GET', 'HEAD'],
+  '/healthz': ['GET', 'HEAD'],
+  '/readyz': ['GET', 'HEAD'],
+};
+
+/** The HTTP face of the exporter: it serves what the store holds and never calls an upstream. */
+export function buildServer(deps: ServerDeps): FastifyInstance {
+  const app = Fastify({ logger: false, return503OnClosing: true, forceCloseConnections: true });
+  const check = authCheck(deps.config.auth);
+
+  app.addHook('onRequest', async (req, reply) => {
+    if (!check || req.url === '/healthz' || req.url.startsWith('/healthz?')) return;
+    if (check(req.headers.authorization)) return;
+    const schemes = [deps.config.auth.bearerToken ? 'Bearer realm="capacity-exporter"' : '', deps.config.auth.basic.username ? 'Basic realm="capacity-exporter"' : ''];
+    return reply
+      .code(401)
+      .header('www-authenticate', schemes.filter(Boolean).join(', '))
+      .send({ error: 'unauthorized', message: 'valid credentials are required' });
+  });
+
+  app.get('/metrics', (req, reply) => serveMetrics(req, reply, deps));
+
+  app.get('/healthz', async () => ({ status: 'ok' }));
+
+  app.get('/readyz', async (_req, reply) => {
+    const pending = deps.store.targets().filter((t) => !t.firstCycleDone).map((t) => t.id);
+    if (pending.length) return reply.code(503).send({ status: 'pending', pending });
+    return { status: 'ready' };
+  });
+
+  app.get('/', async (_req, reply) => reply.type('text/html; charset=utf-8').send(landingPage(deps.store.targets(), deps.version)));
+
+  app.setNotFoundHandler((req, reply) => {
+    const path = req.url.split('?')[0]!;
+    const allowed = ROUTES[path];
+    if (allowed) {
+      return reply.code(405).header('allow', allowed.join(', ')).send({ error: 'method_not_allowed', message: `${req.method} is not allowed on ${path}; use ${allowed.join(' or ')}` });
+    }
+    return reply.code(404).send({ error: 'not_found', message: `no route ${path}; see / for what this exporter serves` });
+  });
+
+  app.setErrorHandler((err: Error & { statusCode?: number }, req, reply) => {
+    const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
+    if (status === 500) deps.log.error({ err, url: req.url }, 'request failed');
+    return reply.code(status).send({ error: status === 500 ? 'internal_error' : 'bad_request', message: status === 500 ? 'internal error' : err.message });
+  });
+
+  return app;
+}
+
+/**
+ * Writes the cached text of every source kind, then the live self-metrics.
+ * Gzip answers are concatenated gzip members (RFC 1952 allows it, Prometheus
+ * reads it), so the cached kinds are never compressed again per scrape.
+ */
+async function serveMetrics(req: FastifyRequest, reply: FastifyReply, deps: ServerDeps): Promise<void> {
+  const self = Buffer.from(await deps.metrics.render(), 'utf8');
+  const useGzip = /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
+  const cached = deps.store.cached();
+  const chunks = useGzip ? [...cached.map((c) => c.gzip).filter((b) => b.length), gzipSync(self)] : [...cached.map((c) => c.text), self];
+  const length = chunks.reduce((n, c) => n + c.length, 0);
+  reply.hijack();
+  const res = reply.raw;
+  res.writeHead(200, {
+    'content-type': CONTENT_TYPE,
+    'content-length': length,
+    'cache-control': 'no-store',
+    vary: 'accept-encoding',
+    ...(useGzip ? { 'content-encoding': 'gzip' } : {}),
+  });
+  for (const c of chunks) if (c.length) res.write(c);
+  res.end();
+}
+
+type AuthCheck = (header: string | undefined) => boolean;
+
+function authCheck(auth: ServerConfig['auth']): AuthCheck | undefined {
+  const expected: Buffer[] = [];
+  if (auth.bearerToken) expected.push(digest(`Bearer ${auth.bearerToken}`));
+  if (auth.basic.username) expected.push(digest(`Basic ${Buffer.from(`${auth.basic.username}:${auth.basic.password}`).toString('base64')}`));
+  if (!expected.length) return undefined;
+  return (header) => {
+    if (!header) return false;
+    const got = digest(header.replace(/^(bearer|basic) +/i, (m) => m[0]!.toUpperCase() + m.slice(1).trim().toLowerCase() + ' '));
+    return expected.some((e) => timingSafeEqual(e, got));
+  };
+}
+
+/** Equal-length digests make the comparison constant-time whatever the header's length. */
+function digest(value: string): Buffer {
+  return createHash('sha256').update(value).digest();
+}

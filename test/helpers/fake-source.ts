@@ -1,0 +1,84 @@
+import { secretField } from '../../src/config/fields.js';
+import { StaticTokenProvider } from '../../src/core/auth/static.js';
+import { CycleResult, type Sample } from '../../src/core/series.js';
+import { asArray, asNumber, asObject, asString } from '../../src/core/shape.js';
+import { SimServer } from '../../src/simulator/server.js';
+import { bearer } from '../../src/simulator/tokens.js';
+import type { SourceDefinition, TargetConfig } from '../../src/sources/types.js';
+
+export const FAKE_TOKEN = 'fake-upstream-token-0123456789';
+
+/**
+ * A minimal upstream for the core's tests: a list of items, each with a value
+ * behind its own request, so tests can fail the list (whole cycle) or one
+ * item (one part) and delete items between cycles.
+ */
+export class FakeUpstream {
+  readonly sim = new SimServer({ errorBody: (status, message) => ({ error: { status, message } }) });
+  readonly items = new Map<string, { name: string; value: number }>();
+  /** Artificial duration of each item request (for overrun and shutdown tests). */
+  itemDelayMs = 0;
+
+  constructor(count = 3) {
+    for (let i = 1; i <= count; i++) this.items.set(String(i), { name: `item ${i}`, value: i * 10 });
+    const authorised = (h: string | string[] | undefined) => bearer(h) === FAKE_TOKEN;
+    this.sim.route('GET', '/items', (req) => {
+      if (!authorised(req.headers.authorization)) return { status: 401, body: { error: { status: 401, message: 'bad token' } } };
+      return { body: [...this.items].map(([id, it]) => ({ id, name: it.name })) };
+    });
+    this.sim.route('GET', '/items/:id', async (req) => {
+      if (!authorised(req.headers.authorization)) return { status: 401, body: { error: { status: 401, message: 'bad token' } } };
+      if (this.itemDelayMs) await new Promise((r) => setTimeout(r, this.itemDelayMs));
+      const item = this.items.get(req.params.id!);
+      return item ? { body: { value: item.value } } : { status: 404, body: { error: { status: 404, message: 'no such item' } } };
+    });
+  }
+
+  listen(): Promise<string> {
+    return this.sim.listen();
+  }
+
+  close(): Promise<void> {
+    return this.sim.close();
+  }
+}
+
+type FakeTarget = TargetConfig & { auth: { token: string } };
+
+export const fakeSource: SourceDefinition<FakeTarget> = {
+  kind: 'fake',
+  schema: { auth: { ...secretField('token', 'Bearer token of the fake upstream') } },
+  defaults: { interval: '1m' },
+  families: () => [
+    { name: 'fake_item_value', help: 'Value of an item.', type: 'gauge' },
+    { name: 'fake_item_info', help: 'Always 1; names the item.', type: 'gauge' },
+  ],
+  create(target, { http }) {
+    const auth = new StaticTokenProvider(target.auth.token);
+    return {
+      async collect(ctx) {
+        const common = { auth, signal: ctx.signal, deadline: ctx.deadline };
+        const list = await http.request({ path: '/items', route: '/items', ...common });
+        const items = asArray(list.data, '$').map((it, i) => {
+          const o = asObject(it, `$[${i}]`);
+          return { id: asString(o.id, `$[${i}].id`), name: asString(o.name, `$[${i}].name`) };
+        });
+        const result = new CycleResult();
+        await Promise.all(
+          items.map((it) =>
+            result.part(`item/${it.id}`, async () => {
+              const res = await http.request({ path: `/items/${encodeURIComponent(it.id)}`, route: '/items/:id', ...common });
+              const value = asNumber(asObject(res.data, '$').value, '$.value');
+              const samples: Sample[] = [
+                { name: 'fake_item_info', labels: { item_id: it.id, name: it.name }, value: 1 },
+                { name: 'fake_item_value', labels: { item_id: it.id }, value },
+              ];
+              return samples;
+            }),
+          ),
+        );
+        return result;
+      },
+    };
+  },
+};

@@ -1,0 +1,26 @@
+import { startExporter, type Exporter } from '../../src/app.js';
+import { parseConfig } from '../../src/config/load.js';
+import type { Logger } from '../../src/log.js';
+import type { SourceDefinition } from '../../src/sources/types.js';
+import { captureLogger } from './log.js';
+
+/**
+ * Starts an exporter on 127.0.0.1:0 from a raw config (as a user writes it),
+ * with first cycles at once; returns it with the captured log.
+ */
+export async function startTestExporter(
+  raw: Record<string, unknown>,
+  registry: SourceDefinition[],
+  opts: { log?: Logger; startupJitterMs?: number } = {},
+): Promise<{ exporter: Exporter; logText: () => string }> {
+  const captured = captureLogger();
+  const config = parseConfig({ log: { level: 'debug' }, ...raw }, registry, { env: {} });
+  const exporter = await startExporter({
+    config,
+    log: opts.log ?? captured.log,
+    host: '127.0.0.1',
+    port: 0,
+    startupJitterMs: opts.startupJitterMs ?? 0,
+  });
+  return { exporter, logText: captured.text };
+}
