@@ -1,11 +1,11 @@
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { gunzipSync } from 'node:zlib';
 import { request } from 'undici';
 import { FakeUpstream, FAKE_TOKEN, fakeSource } from './helpers/fake-source.js';
 import { find, parseExposition, scrape } from './helpers/exposition.js';
 import { startTestExporter } from './helpers/start.js';
 
-async function setup(t: Tap.Test, extra: Record<string, unknown> = {}, count = 3) {
+async function setup(t: Test, extra: Record<string, unknown> = {}, count = 3) {
   const up = new FakeUpstream(count);
   const url = await up.listen();
   const { exporter, logText } = await startTestExporter(
