@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { startExporter } from './app.js';
+import { exampleConfig } from './config/example.js';
 import { ConfigError, loadConfigFile, type Config } from './config/load.js';
 import { createLogger, type LogFormat } from './log.js';
 import { sources } from './sources/registry.js';
@@ -17,11 +18,12 @@ const USAGE = `usage: capacity-exporter [--config FILE] [--check-config] [--port
   --port N          listen port (overrides server.port and $CAPACITY_EXPORTER_PORT)
   --log-level L     fatal, error, warn, info, debug, trace or silent
   --log-format F    json, pretty or auto
+  --example-config  print a config with every key, its default and its description
   --version         print the version
 `;
 
-function fail(message: string, code: number): never {
-  process.stderr.write(message.endsWith('\n') ? message : `${message}\n`);
+function exit(message: string, code: number): never {
+  (code === 0 ? process.stdout : process.stderr).write(message.endsWith('\n') ? message : `${message}\n`);
   process.exit(code);
 }
 
@@ -34,6 +36,7 @@ function parseCli() {
         port: { type: 'string' },
         'log-level': { type: 'string' },
         'log-format': { type: 'string' },
+        'example-config': { type: 'boolean', default: false },
         version: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -41,18 +44,22 @@ function parseCli() {
       allowPositionals: false,
     }).values;
   } catch (err) {
-    fail(`${(err as Error).message}\n\n${USAGE}`, 2);
+    exit(`${(err as Error).message}\n\n${USAGE}`, 2);
   }
 }
 
 async function main(): Promise<void> {
   const args = parseCli();
-  if (args.help) fail(USAGE, 0);
-  if (args.version) fail(version, 0);
+  if (args.help) exit(USAGE, 0);
+  if (args.version) exit(version, 0);
+  if (args['example-config']) {
+    process.stdout.write(`${JSON.stringify(exampleConfig(sources), null, 2)}\n`);
+    return;
+  }
 
   const file = args.config ?? process.env.CAPACITY_EXPORTER_CONFIG ?? DEFAULT_CONFIG;
   if (!args.config && !process.env.CAPACITY_EXPORTER_CONFIG && !existsSync(file)) {
-    fail(`no config file: pass --config FILE or set CAPACITY_EXPORTER_CONFIG (${DEFAULT_CONFIG} does not exist)`, 2);
+    exit(`no config file: pass --config FILE or set CAPACITY_EXPORTER_CONFIG (${DEFAULT_CONFIG} does not exist)`, 2);
   }
   const env = { ...process.env };
   if (args['log-level']) env.CAPACITY_EXPORTER_LOG_LEVEL = args['log-level'];
@@ -66,7 +73,7 @@ async function main(): Promise<void> {
       config.log.format = args['log-format'] as LogFormat;
     }
   } catch (err) {
-    if (err instanceof ConfigError) fail(`${file}: invalid configuration:\n  ${err.problems.join('\n  ')}`, 2);
+    if (err instanceof ConfigError) exit(`${file}: invalid configuration:\n  ${err.problems.join('\n  ')}`, 2);
     throw err;
   }
   if (args['check-config']) {

@@ -52,17 +52,20 @@ export function parseConfig(raw: unknown, registry: SourceDefinition[], opts: Pa
 
   const targets: ConfiguredTarget[] = [];
   for (const def of registry) {
-    const items = base[def.kind];
+    const items = (raw as Record<string, unknown>)[def.kind];
     if (!Array.isArray(items)) continue;
     const schema = targetSchema(def);
     const seen = new Set<string>();
     items.forEach((item, i) => {
       const path = `${def.kind}[${i}]`;
       const before = problems.length;
+      const rawName = (item as { name?: unknown } | null)?.name ?? def.kind;
+      if (typeof rawName === 'string') {
+        if (seen.has(rawName)) problems.push(`${path}.name: duplicate target name "${rawName}" in ${def.kind}`);
+        seen.add(rawName);
+      }
       const config = validateSection(schema, item, path, problems, {}) as unknown as TargetConfig;
       if (problems.length > before) return;
-      if (seen.has(config.name)) problems.push(`${path}.name: duplicate target name "${config.name}" in ${def.kind}`);
-      seen.add(config.name);
       if (!config.baseUrl && !def.optionalBaseUrl) problems.push(`${path}.baseUrl: is required`);
       if (config.tls.caFile) {
         try {

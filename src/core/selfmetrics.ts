@@ -71,6 +71,11 @@ export class SelfMetrics {
     });
     buildInfo.set({ version, node_version: process.version }, 1);
     collectDefaultMetrics({ register: this.registry });
+    // Gauges named *_total fail `promtool check metrics`; prom-client also
+    // exports each of them without the suffix, so nothing is lost.
+    for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']) {
+      this.registry.removeSingleMetric(name);
+    }
   }
 
   /** Zeroes nothing but makes a target's series visible before its first cycle ends. */

@@ -1,0 +1,65 @@
+import t from 'tap';
+import { spawnSync } from 'node:child_process';
+import { gunzipSync } from 'node:zlib';
+import { cacheText, escapeLabelValue, formatValue, renderKind, renderTarget } from '../src/core/exposition.js';
+import { parseExposition } from './helpers/exposition.js';
+
+t.test('values and label escaping', async (t) => {
+  t.equal(formatValue(Infinity), '+Inf');
+  t.equal(formatValue(-Infinity), '-Inf');
+  t.equal(formatValue(NaN), 'NaN');
+  t.equal(formatValue(1.5e-7), '1.5e-7');
+  t.equal(formatValue(9007199254740993), '9007199254740992');
+  t.equal(escapeLabelValue('a"b\\c\nd'), 'a\\"b\\\\c\\nd');
+  t.equal(escapeLabelValue('plain ünïcode'), 'plain ünïcode');
+});
+
+t.test('families are contiguous across targets, duplicates written once, bad names dropped', async (t) => {
+  const a = renderTarget('a', [
+    [
+      { name: 'x_bytes', labels: { k: '1' }, value: 1 },
+      { name: 'y_info', labels: { k: '1', l: 'q"' }, value: 1 },
+    ],
+    [
+      { name: 'x_bytes', labels: { k: '1' }, value: 1 },
+      { name: 'x_bytes', labels: { k: '2' }, value: Infinity },
+      { name: 'bad-name', labels: {}, value: 1 },
+      { name: 'x_bytes', labels: { 'bad label': 'v' }, value: 1 },
+      { name: 'x_bytes', labels: { target: 'spoof' }, value: 1 },
+    ],
+  ]);
+  t.equal(a.series, 3);
+  t.equal(a.invalid.length, 3);
+  const b = renderTarget('b', [[{ name: 'x_bytes', labels: { k: '1' }, value: NaN }, { name: 'z_undeclared', labels: {}, value: 2 }]]);
+  const text = renderKind(
+    [
+      { name: 'x_bytes', help: 'Bytes with a back\\slash\nand newline.', type: 'gauge' },
+      { name: 'y_info', help: 'Info.', type: 'gauge' },
+      { name: 'never_emitted', help: 'Nothing.', type: 'gauge' },
+    ],
+    [a, b],
+  );
+  t.equal(
+    text,
+    [
+      '# HELP x_bytes Bytes with a back\\\\slash\\nand newline.',
+      '# TYPE x_bytes gauge',
+      'x_bytes{target="a",k="1"} 1',
+      'x_bytes{target="a",k="2"} +Inf',
+      'x_bytes{target="b",k="1"} NaN',
+      '# HELP y_info Info.',
+      '# TYPE y_info gauge',
+      'y_info{target="a",k="1",l="q\\""} 1',
+      '# HELP z_undeclared z_undeclared (no description).',
+      '# TYPE z_undeclared gauge',
+      'z_undeclared{target="b"} 2',
+      '',
+    ].join('\n'),
+  );
+  t.equal(parseExposition(text).length, 5);
+  const check = spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' });
+  t.equal(check.status, 0, check.stderr);
+  const cached = await cacheText(text);
+  t.equal(gunzipSync(cached.gzip).toString('utf8'), text);
+  t.equal(cached.text.toString('utf8'), text);
+});
