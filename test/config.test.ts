@@ -10,6 +10,16 @@ import { fakeSource } from './helpers/fake-source.js';
 const dir = mkdtempSync(join(tmpdir(), 'cfg-'));
 const reg = [fakeSource];
 
+function catchProblems(fn: () => unknown): string[] {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems;
+    throw err;
+  }
+  return [];
+}
+
 function problems(raw: unknown, env: NodeJS.ProcessEnv = {}): string[] {
   try {
     parseConfig(raw, reg, { env });
@@ -97,12 +107,12 @@ t.test('a secret value never appears in a problem', async (t) => {
 t.test('config files: bad JSON, unreadable, _doc keys ignored', async (t) => {
   const bad = join(dir, 'bad.json');
   writeFileSync(bad, '{"server": ');
-  t.throws(() => loadConfigFile(bad, reg), { problems: [/is not valid JSON/] });
-  t.throws(() => loadConfigFile(join(dir, 'absent.json'), reg), { problems: [/cannot read .*ENOENT/] });
+  t.match(catchProblems(() => loadConfigFile(bad, reg)), [/is not valid JSON/]);
+  t.match(catchProblems(() => loadConfigFile(join(dir, 'absent.json'), reg)), [/cannot read .*ENOENT/]);
   const good = join(dir, 'good.json');
   writeFileSync(good, JSON.stringify({ _doc: 'comment', server: { _doc: { port: 'the port' }, port: 1234 } }));
   t.equal(loadConfigFile(good, reg, { env: {} }).server.port, 1234);
-  t.throws(() => parseConfig([], reg), { problems: ['(root): must be a JSON object'] });
+  t.same(catchProblems(() => parseConfig([], reg)), ['(root): must be a JSON object']);
 });
 
 t.test('config.example.json holds every key of every source kind', async (t) => {
