@@ -22,12 +22,14 @@ export class FakeUpstream {
   constructor(count = 3) {
     for (let i = 1; i <= count; i++) this.items.set(String(i), { name: `item ${i}`, value: i * 10 });
     const authorised = (h: string | string[] | undefined) => bearer(h) === FAKE_TOKEN;
+    // Like some real APIs, the refusal quotes the credentials it was given: the exporter must not log them.
+    const refuse = (h: string | string[] | undefined) => ({ status: 401, body: { error: { status: 401, message: `bad token: ${String(h)}` } } });
     this.sim.route('GET', '/items', (req) => {
-      if (!authorised(req.headers.authorization)) return { status: 401, body: { error: { status: 401, message: 'bad token' } } };
+      if (!authorised(req.headers.authorization)) return refuse(req.headers.authorization);
       return { body: [...this.items].map(([id, it]) => ({ id, name: it.name })) };
     });
     this.sim.route('GET', '/items/:id', async (req) => {
-      if (!authorised(req.headers.authorization)) return { status: 401, body: { error: { status: 401, message: 'bad token' } } };
+      if (!authorised(req.headers.authorization)) return refuse(req.headers.authorization);
       if (this.itemDelayMs) await new Promise((r) => setTimeout(r, this.itemDelayMs));
       const item = this.items.get(req.params.id!);
       return item ? { body: { value: item.value } } : { status: 404, body: { error: { status: 404, message: 'no such item' } } };
