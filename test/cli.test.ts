@@ -9,10 +9,7 @@ import { request } from 'undici';
 // The CLI is tested as shipped: the compiled dist/main.js (`npm test` builds first).
 const main = fileURLToPath(new URL('../dist/main.js', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'cli-'));
-const env = { ...process.env, CAPACITY_EXPORTER_CONFIG: '', CAPACITY_EXPORTER_PORT: '', CAPACITY_EXPORTER_LOG_LEVEL: '' };
-delete env.CAPACITY_EXPORTER_CONFIG;
-delete env.CAPACITY_EXPORTER_PORT;
-delete env.CAPACITY_EXPORTER_LOG_LEVEL;
+const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('CAPACITY_EXPORTER_')));
 
 function run(args: string[], extraEnv: Record<string, string> = {}) {
   return spawnSync(process.execPath, [main, ...args], { encoding: 'utf8', env: { ...env, ...extraEnv } });

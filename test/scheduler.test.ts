@@ -1,4 +1,4 @@
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { pino } from 'pino';
 import { Scheduler } from '../src/core/scheduler.js';
 import { SelfMetrics } from '../src/core/selfmetrics.js';
@@ -11,7 +11,7 @@ import { startTestExporter } from './helpers/start.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function setup(t: Parameters<Parameters<typeof t.test>[1]>[0], target: Record<string, unknown>, delayMs: number) {
+async function setup(t: Test, target: Record<string, unknown>, delayMs: number) {
   const up = new FakeUpstream(2);
   up.itemDelayMs = delayMs;
   const url = await up.listen();
