@@ -1,7 +1,7 @@
 import t from 'tap';
 import { spawnSync } from 'node:child_process';
 import { gunzipSync } from 'node:zlib';
-import { cacheText, escapeLabelValue, formatValue, renderKind, renderTarget } from '../src/core/exposition.js';
+import { cacheText, escapeLabelValue, formatValue, renderKind, renderPart, renderTarget } from '../src/core/exposition.js';
 import { parseExposition } from './helpers/exposition.js';
 
 t.test('values and label escaping', async (t) => {
@@ -14,23 +14,29 @@ t.test('values and label escaping', async (t) => {
   t.equal(escapeLabelValue('plain ünïcode'), 'plain ünïcode');
 });
 
-t.test('families are contiguous across targets, duplicates written once, bad names dropped', async (t) => {
-  const a = renderTarget('a', [
+t.test('families are contiguous across targets, duplicates within a part written once, bad names dropped', async (t) => {
+  const partA1 = renderPart(
     [
       { name: 'x_bytes', labels: { k: '1' }, value: 1 },
       { name: 'y_info', labels: { k: '1', l: 'q"' }, value: 1 },
     ],
+    'a',
+  );
+  const partA2 = renderPart(
     [
-      { name: 'x_bytes', labels: { k: '1' }, value: 1 },
       { name: 'x_bytes', labels: { k: '2' }, value: Infinity },
       { name: 'bad-name', labels: {}, value: 1 },
       { name: 'x_bytes', labels: { 'bad label': 'v' }, value: 1 },
       { name: 'x_bytes', labels: { target: 'spoof' }, value: 1 },
+      { name: 'x_bytes', labels: { k: '2' }, value: 5 },
     ],
-  ]);
+    'a',
+  );
+  t.equal(partA2.invalid.length, 3, 'bad metric name, bad label name, a spoofed target label');
+  t.equal(partA2.series, 1, 'a duplicate within a part is dropped');
+  const a = renderTarget([partA1, partA2]);
   t.equal(a.series, 3);
-  t.equal(a.invalid.length, 3);
-  const b = renderTarget('b', [[{ name: 'x_bytes', labels: { k: '1' }, value: NaN }, { name: 'z_undeclared', labels: {}, value: 2 }]]);
+  const b = renderTarget([renderPart([{ name: 'x_bytes', labels: { k: '1' }, value: NaN }, { name: 'z_undeclared', labels: {}, value: 2 }], 'b')]);
   const text = renderKind(
     [
       { name: 'x_bytes', help: 'Bytes with a back\\slash\nand newline.', type: 'gauge' },

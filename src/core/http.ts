@@ -117,6 +117,16 @@ export class HttpClient {
   }
 
   async request<T = unknown>(req: RequestOptions): Promise<JsonResponse<T>> {
+    try {
+      return await this.requestWithRetries<T>(req);
+    } catch (err) {
+      // Aborts surface from the queue, a backoff wait or a token wait as the signal's reason.
+      if (req.signal?.aborted && !(err instanceof RequestError)) throw new RequestError('aborted', req.route, 'cancelled', { cause: err });
+      throw err;
+    }
+  }
+
+  private async requestWithRetries<T>(req: RequestOptions): Promise<JsonResponse<T>> {
     const url = this.buildUrl(req);
     const deadline = req.deadline ?? Number.POSITIVE_INFINITY;
     let authRetried = false;
@@ -153,8 +163,8 @@ export class HttpClient {
     }
   }
 
+  /** Callers abort their signals first (the scheduler does on shutdown), so no queued request is left waiting. */
   async close(): Promise<void> {
-    this.queue.clear();
     await this.agent.close();
   }
 
@@ -239,6 +249,8 @@ export class HttpClient {
     const cap = this.opts.maxResponseBytes;
     const declared = Number(res.headers['content-length']);
     if (Number.isFinite(declared) && declared > cap) {
+      // Destroying the body makes undici emit an abort error; unheard, it would crash the process.
+      res.body.on('error', () => {});
       res.body.destroy();
       throw new RequestError('too_large', route, `response of ${declared} bytes exceeds the cap of ${cap}`);
     }

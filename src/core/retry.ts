@@ -8,6 +8,8 @@ export function parseRetryAfter(value: string | string[] | undefined, now = Date
   const text = Array.isArray(value) ? value[0] : value;
   if (text === undefined || text.trim() === '') return undefined;
   if (/^\s*\d+\s*$/.test(text)) return Number(text) * 1000;
+  // Only an HTTP-date ("Wed, 21 Oct 2015 07:28:00 GMT"): Date.parse reads "1.5" as a date too.
+  if (!/^\s*[A-Za-z]{3},\s+\d{1,2}\s+[A-Za-z]{3}\s+\d{4}\s+\d\d:\d\d:\d\d\s+GMT\s*$/.test(text)) return undefined;
   const at = Date.parse(text);
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }

@@ -1,6 +1,8 @@
+import { setMaxListeners } from 'node:events';
 import type { Logger } from '../log.js';
 import type { Collector } from '../sources/types.js';
 import type { SelfMetrics } from './selfmetrics.js';
+import { cycleTarget } from './cycle-target.js';
 import { toError, type CycleResult } from './series.js';
 import type { CycleOutcome, SnapshotStore, TargetState } from './snapshot.js';
 
@@ -105,10 +107,12 @@ export class Scheduler {
     const deadlineCtl = new AbortController();
     const timer = setTimeout(() => deadlineCtl.abort(new Error('cycle deadline reached')), deadline - startedAt);
     const signal = AbortSignal.any([deadlineCtl.signal, this.shutdown.signal]);
+    // Every queued upstream request listens on this signal: thousands are normal.
+    setMaxListeners(0, signal);
 
     let outcome: CycleOutcome;
     try {
-      outcome = { result: await withAbort(collector.collect({ signal, deadline, startedAt, log }), signal) };
+      outcome = { result: await withAbort(cycleTarget.run(config.name, () => collector.collect({ signal, deadline, startedAt, log })), signal) };
     } catch (err) {
       outcome = { error: toError(err) };
     } finally {

@@ -1,3 +1,6 @@
+import { cycleTarget } from './cycle-target.js';
+import { renderPart, type RenderedPart } from './exposition.js';
+
 /** Label values by label name; `target` is added by the snapshot store, never by a collector. */
 export type Labels = Record<string, string>;
 
@@ -13,9 +16,9 @@ export interface MetricFamily {
   type: 'gauge' | 'counter';
 }
 
-/** A sub-request's outcome: its samples, or the error that kept it from producing them. */
+/** A sub-request's outcome: its samples (and their text), or the error that kept it from producing them. */
 export type PartOutcome =
-  | { key: string; samples: Sample[] }
+  | { key: string; samples: Sample[]; rendered: RenderedPart }
   | { key: string; error: Error };
 
 /**
@@ -27,8 +30,9 @@ export type PartOutcome =
 export class CycleResult {
   readonly parts: PartOutcome[] = [];
 
+  /** Rendered at once, so that text is produced as the cycle goes and the swap only concatenates. */
   ok(key: string, samples: Sample[]): void {
-    this.parts.push({ key, samples });
+    this.parts.push({ key, samples, rendered: renderPart(samples, cycleTarget.getStore() ?? '') });
   }
 
   fail(key: string, error: unknown): void {

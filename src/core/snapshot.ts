@@ -1,13 +1,13 @@
 import type { Logger } from '../log.js';
 import type { SourceDefinition, TargetConfig } from '../sources/types.js';
-import { cacheText, renderKind, renderTarget, type CachedText, type RenderedTarget } from './exposition.js';
+import { cacheText, renderKind, renderPart, renderTarget, type CachedText, type RenderedPart, type RenderedTarget } from './exposition.js';
 import type { SelfMetrics } from './selfmetrics.js';
-import type { CycleResult, MetricFamily, Sample } from './series.js';
+import type { CycleResult, MetricFamily } from './series.js';
 
 const BACKGROUND = ' Collected in the background every interval of the target; see capacity_exporter_last_success_timestamp_seconds.';
 
 interface Part {
-  samples: Sample[];
+  rendered: RenderedPart;
   /** When these samples were collected (ms); stale parts expire from here. */
   collectedAt: number;
 }
@@ -23,7 +23,7 @@ export interface LastCycle {
 /** What the store knows of one target: its parts, rendered text and last cycle. */
 export class TargetState {
   parts = new Map<string, Part>();
-  rendered: RenderedTarget = { byName: new Map(), series: 0, invalid: [] };
+  rendered: RenderedTarget = { byName: new Map(), series: 0 };
   firstCycleDone = false;
   last?: LastCycle;
 
@@ -94,7 +94,11 @@ export class SnapshotStore {
       const failed: string[] = [];
       for (const p of outcome.result.parts) {
         if ('error' in p) failed.push(p.key);
-        else next.set(p.key, { samples: p.samples, collectedAt: now });
+        else {
+          // Parts made outside a scheduled cycle (tests, benchmarks) are rendered for their target here.
+          const rendered = p.rendered.target === state.config.name ? p.rendered : renderPart(p.samples, state.config.name);
+          next.set(p.key, { rendered, collectedAt: now });
+        }
       }
       for (const key of failed) {
         for (const [prevKey, part] of state.parts) {
@@ -104,9 +108,10 @@ export class SnapshotStore {
       }
     }
     state.parts = next;
-    state.rendered = renderTarget(state.config.name, [...next.values()].map((p) => p.samples));
-    if (state.rendered.invalid.length) {
-      this.log.warn({ source: state.kind, target: state.config.name, series: state.rendered.invalid }, 'dropped series with invalid metric or label names');
+    state.rendered = renderTarget([...next.values()].map((p) => p.rendered));
+    if ('result' in outcome) {
+      const invalid = outcome.result.parts.flatMap((p) => ('rendered' in p ? p.rendered.invalid : []));
+      if (invalid.length) this.log.warn({ source: state.kind, target: state.config.name, series: invalid.slice(0, 10) }, 'dropped series with invalid metric or label names');
     }
     this.metrics.series.set({ source: state.kind, target: state.config.name }, state.rendered.series);
     await this.render(state.kind);

@@ -1,0 +1,52 @@
+import { pino } from 'pino';
+import { HttpClient } from '../../../src/core/http.js';
+import { SelfMetrics } from '../../../src/core/selfmetrics.js';
+import { SimServer } from '../../../src/simulator/server.js';
+import { round } from '../stats.js';
+
+const RATE = 50;
+const WINDOW_MS = 10_000;
+
+/**
+ * With requestsPerSecond R and far more work queued than R allows, the rate
+ * the upstream sees over 10 s stays within 5 % of R and never above it, and
+ * no single second sees more than R.
+ */
+export default async function (): Promise<Record<string, unknown>> {
+  const sim = new SimServer();
+  const arrivals: number[] = [];
+  sim.route('GET', '/x', () => {
+    arrivals.push(performance.now());
+    return { body: {} };
+  });
+  const baseUrl = await sim.listen();
+  const http = new HttpClient({
+    source: 'bench', target: 'rate', baseUrl, timeoutMs: 5000, retries: 0, maxResponseBytes: 1 << 20,
+    concurrency: 16, requestsPerSecond: RATE, metrics: new SelfMetrics('bench'), log: pino({ level: 'silent' }),
+  });
+  const stop = new AbortController();
+  const started = performance.now();
+  const work = Array.from({ length: RATE * 15 }, () => http.request({ path: '/x', route: '/x', signal: stop.signal }).catch(() => undefined));
+  await new Promise((r) => setTimeout(r, WINDOW_MS + 500));
+  stop.abort();
+  await Promise.all(work);
+  await http.close();
+  await sim.close();
+
+  const inWindow = arrivals.filter((a) => a - started < WINDOW_MS);
+  const achieved = inWindow.length / (WINDOW_MS / 1000);
+  let maxPerSecond = 0;
+  for (let i = 0, j = 0; i < arrivals.length; i++) {
+    while (arrivals[i]! - arrivals[j]! >= 1000) j++;
+    maxPerSecond = Math.max(maxPerSecond, i - j + 1);
+  }
+  const deviation = (achieved - RATE) / RATE;
+  return {
+    limit: RATE,
+    achievedPerSecond: round(achieved),
+    deviationPercent: round(deviation * 100),
+    maxInAnySecond: maxPerSecond,
+    bars: 'achieved within 5 % of the limit and never above it; no second above the limit',
+    pass: deviation <= 0 && deviation >= -0.05 && maxPerSecond <= RATE,
+  };
+}
