@@ -16,7 +16,7 @@ export interface MetricFamily {
   type: 'gauge' | 'counter';
 }
 
-/** A sub-request's outcome: its samples (and their text), or the error that kept it from producing them. */
+/** A sub-request's outcome: its rendered samples, or the error that kept it from producing them. */
 export type PartOutcome =
   | { key: string; samples: Sample[]; rendered: RenderedPart }
   | { key: string; error: Error };
@@ -30,9 +30,15 @@ export type PartOutcome =
 export class CycleResult {
   readonly parts: PartOutcome[] = [];
 
-  /** Rendered at once, so that text is produced as the cycle goes and the swap only concatenates. */
+  /**
+   * Rendered at once, so that text is produced as the cycle goes and the swap
+   * only concatenates. Within a scheduled cycle the samples are then let go
+   * (at 100k series they weigh more than their text); outside one (a test
+   * calling collect() directly) they are kept for the caller and the store.
+   */
   ok(key: string, samples: Sample[]): void {
-    this.parts.push({ key, samples, rendered: renderPart(samples, cycleTarget.getStore() ?? '') });
+    const target = cycleTarget.getStore();
+    this.parts.push({ key, samples: target === undefined ? samples : [], rendered: renderPart(samples, target ?? '') });
   }
 
   fail(key: string, error: unknown): void {

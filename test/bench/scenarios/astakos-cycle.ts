@@ -1,0 +1,80 @@
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { pino } from 'pino';
+import { request } from 'undici';
+import { HttpClient } from '../../../src/core/http.js';
+import { cycleTarget } from '../../../src/core/cycle-target.js';
+import { SelfMetrics } from '../../../src/core/selfmetrics.js';
+import { AstakosCollector } from '../../../src/sources/astakos/collector.js';
+import type { AstakosTarget } from '../../../src/sources/astakos/config.js';
+import { parseAstakosJson } from '../../../src/sources/astakos/parse.js';
+import { percentile, round, rssMb } from '../stats.js';
+
+const USERS = 2000;
+const CYCLES = 5;
+const PARSES = 20;
+
+/**
+ * One Astakos target with a user token and every component's service token,
+ * against 2,000 users (each in its own project and some of 20 shared ones,
+ * unlimited limits among them): the time of a whole cycle, the series it
+ * yields, and what reading 2^63-1 exactly costs over plain JSON.parse.
+ */
+export default async function (): Promise<Record<string, unknown>> {
+  const child = spawn(process.execPath, [fileURLToPath(new URL('../astakos-sim.js', import.meta.url)), String(USERS), '20'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  try {
+    const line = await new Promise<string>((resolve, reject) => {
+      createInterface({ input: child.stdout! }).once('line', resolve);
+      child.once('exit', (code) => reject(new Error(`simulator exited with ${code}`)));
+    });
+    const sim = JSON.parse(line) as { baseUrl: string; userToken: string; serviceTokens: string[] };
+    const log = pino({ level: 'silent' });
+    const metrics = new SelfMetrics('bench');
+    const http = new HttpClient({ source: 'astakos', target: 'bench', baseUrl: sim.baseUrl, timeoutMs: 60_000, retries: 0, maxResponseBytes: 512 * 1024 * 1024, concurrency: 4, requestsPerSecond: 0, metrics, log });
+    const target = {
+      name: 'bench', baseUrl: sim.baseUrl, holder: 'self', users: [], identityUrl: '', discoveryInterval: 3_600_000,
+      auth: { token: sim.userToken, serviceTokens: sim.serviceTokens.map((token) => ({ token })) },
+    } as unknown as AstakosTarget;
+    const collector = new AstakosCollector(target, http);
+
+    const times: number[] = [];
+    let series = 0;
+    let parts = 0;
+    for (let i = 0; i < CYCLES; i++) {
+      const startedAt = Date.now();
+      const t0 = performance.now();
+      const result = await cycleTarget.run('bench', () => collector.collect({ signal: new AbortController().signal, deadline: startedAt + 60_000, startedAt, log }));
+      times.push(performance.now() - t0);
+      if (result.errors.length) throw result.errors[0];
+      parts = result.parts.length;
+      series = result.parts.reduce((n, p) => n + ('samples' in p ? p.samples.length : 0), 0);
+    }
+    times.sort((a, b) => a - b);
+
+    const res = await request(`${sim.baseUrl}/service_quotas`, { headers: { 'x-auth-token': sim.serviceTokens[0]! } });
+    const body = await res.body.text();
+    const timeParse = (parse: (text: string) => unknown) => {
+      const t0 = performance.now();
+      for (let i = 0; i < PARSES; i++) parse(body);
+      return (performance.now() - t0) / PARSES;
+    };
+    const plain = timeParse(JSON.parse);
+    const exact = timeParse(parseAstakosJson);
+    await http.close();
+    return {
+      users: USERS,
+      series,
+      parts,
+      cycle_ms_p50: round(percentile(times, 50)),
+      cycle_ms_max: round(times[times.length - 1]!),
+      service_quotas_mb: round(body.length / 1024 / 1024),
+      json_parse_ms: round(plain),
+      exact_parse_ms: round(exact),
+      exact_parse_overhead: round(exact / plain),
+      rss_mb: rssMb(),
+    };
+  } finally {
+    child.kill('SIGTERM');
+  }
+}

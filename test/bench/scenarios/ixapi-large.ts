@@ -1,0 +1,66 @@
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { pino } from 'pino';
+import { HttpClient } from '../../../src/core/http.js';
+import { SelfMetrics } from '../../../src/core/selfmetrics.js';
+import type { IxapiCredentials } from '../../../src/simulator/ixapi.js';
+import { createCollector } from '../../../src/sources/ixapi/collector.js';
+import type { IxapiTarget } from '../../../src/sources/ixapi/config.js';
+import { percentile, round, rssMb } from '../stats.js';
+
+const SERVICES = 5000;
+const CONNECTIONS = 200;
+const PAGE_LIMIT = 500;
+const CYCLES = 5;
+
+/**
+ * One IX-API target (key/secret flow) against 5,000 network services (about
+ * 7,500 configs) on 200 connections, read in pages of 500: the time of a
+ * whole cycle and the series it yields.
+ */
+export default async function (): Promise<Record<string, unknown>> {
+  const child = spawn(process.execPath, [fileURLToPath(new URL('../ixapi-sim.js', import.meta.url)), String(SERVICES), String(CONNECTIONS)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  try {
+    const line = await new Promise<string>((resolve, reject) => {
+      createInterface({ input: child.stdout! }).once('line', resolve);
+      child.once('exit', (code) => reject(new Error(`simulator exited with ${code}`)));
+    });
+    const sim = JSON.parse(line) as { baseUrl: string; credentials: IxapiCredentials };
+    const log = pino({ level: 'silent' });
+    const metrics = new SelfMetrics('bench');
+    const http = new HttpClient({ source: 'ixapi', target: 'bench', baseUrl: sim.baseUrl, timeoutMs: 60_000, retries: 0, maxResponseBytes: 256 * 1024 * 1024, concurrency: 4, requestsPerSecond: 0, metrics, log });
+    const target = {
+      name: 'bench',
+      baseUrl: sim.baseUrl,
+      networkServiceTypes: [],
+      pageLimit: PAGE_LIMIT,
+      auth: { tokenUrl: '', clientId: '', clientSecret: '', scope: '', clientAuth: 'body', apiKey: sim.credentials.apiKey, apiSecret: sim.credentials.apiSecret },
+    } as unknown as IxapiTarget;
+    const collector = createCollector(target, { http, log, metrics });
+
+    const times: number[] = [];
+    let series = 0;
+    for (let i = 0; i < CYCLES; i++) {
+      const startedAt = Date.now();
+      const t0 = performance.now();
+      const result = await collector.collect({ signal: new AbortController().signal, deadline: startedAt + 120_000, startedAt, log });
+      times.push(performance.now() - t0);
+      if (result.errors.length) throw result.errors[0];
+      series = result.parts.reduce((n, p) => n + ('samples' in p ? p.samples.length : 0), 0);
+    }
+    times.sort((a, b) => a - b);
+    await http.close();
+    return {
+      services: SERVICES,
+      connections: CONNECTIONS,
+      page_limit: PAGE_LIMIT,
+      series,
+      cycle_ms_p50: round(percentile(times, 50)),
+      cycle_ms_max: round(times[times.length - 1]!),
+      rss_mb: rssMb(),
+    };
+  } finally {
+    child.kill('SIGTERM');
+  }
+}
