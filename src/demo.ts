@@ -3,12 +3,14 @@ import { startExporter } from './app.js';
 import { ConfigError, parseConfig } from './config/load.js';
 import { createLogger } from './log.js';
 import { sources } from './sources/registry.js';
+import type { FaultOptions } from './simulator/server.js';
 import type { DemoSetup } from './sources/types.js';
 
 /**
  * `npm run demo`: every source's simulator on a loopback ephemeral port, and
  * the exporter scraping them, so the whole thing can be tried without any
- * upstream account.
+ * upstream account. Fault flags make every simulator slow or flaky, to watch
+ * retries, staleness and the exporter-health dashboard at work.
  */
 async function main(): Promise<void> {
   const { values: args } = parseArgs({
@@ -17,14 +19,24 @@ async function main(): Promise<void> {
       port: { type: 'string', default: process.env.CAPACITY_EXPORTER_PORT ?? '0' },
       seed: { type: 'string', default: '42' },
       'log-level': { type: 'string', default: process.env.CAPACITY_EXPORTER_LOG_LEVEL ?? 'info' },
+      'latency-ms': { type: 'string', default: '0' },
+      'error-rate': { type: 'string', default: '0' },
+      'too-many-rate': { type: 'string', default: '0' },
+      'retry-after-seconds': { type: 'string', default: '1' },
     },
   });
+  const faults: FaultOptions = {
+    latencyMs: number(args['latency-ms'], '--latency-ms'),
+    errorRate: number(args['error-rate'], '--error-rate'),
+    tooManyRate: number(args['too-many-rate'], '--too-many-rate'),
+    retryAfterSeconds: number(args['retry-after-seconds'], '--retry-after-seconds'),
+  };
   const log = createLogger({ level: args['log-level'] });
   const seed = Number(args.seed);
   const setups: Array<DemoSetup & { kind: string }> = [];
   for (const def of sources) {
     if (!def.demo) continue;
-    const setup = await def.demo({ seed, log: log.child({ simulator: def.kind }) });
+    const setup = await def.demo({ seed, log: log.child({ simulator: def.kind }), faults });
     setups.push({ ...setup, kind: def.kind });
   }
   const raw: Record<string, unknown> = {
@@ -50,6 +62,12 @@ async function main(): Promise<void> {
   };
   process.once('SIGTERM', () => void stop());
   process.once('SIGINT', () => void stop());
+}
+
+function number(text: string, flag: string): number {
+  const n = Number(text);
+  if (!Number.isFinite(n) || n < 0) throw new Error(`${flag} must be a non-negative number, not "${text}"`);
+  return n;
 }
 
 main().catch((err: unknown) => {

@@ -3,6 +3,7 @@ import type { Logger } from '../log.js';
 import type { HttpClient } from '../core/http.js';
 import type { SelfMetrics } from '../core/selfmetrics.js';
 import type { CycleResult, MetricFamily } from '../core/series.js';
+import type { FaultOptions } from '../simulator/server.js';
 
 /** The keys every target of every kind has, after validation (durations in ms). */
 export interface TargetConfig {
@@ -52,6 +53,8 @@ export interface SourceDeps {
 export interface DemoOptions {
   seed: number;
   log: Logger;
+  /** Faults every simulator injects (`npm run demo -- --latency-ms 200 --error-rate 0.05`). */
+  faults?: FaultOptions;
 }
 
 export interface DemoSetup {
