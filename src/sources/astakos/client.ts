@@ -1,0 +1,145 @@
+import { HttpError, type HttpClient } from '../../core/http.js';
+import type { AuthProvider } from '../../core/auth/provider.js';
+import { asArray, asObject, asString, optional, type JsonObject } from '../../core/shape.js';
+import type { CycleContext } from '../types.js';
+import { asLimit, asQuantity, parseAstakosJson } from './parse.js';
+
+export interface Quantities {
+  limit: number;
+  usage: number;
+  pending: number;
+}
+
+/** One holding: a holder's quota of a resource drawn from one source (a project, or the seed's "system"). */
+export interface Holding extends Quantities {
+  holder: string;
+  source: string;
+  resource: string;
+  /** Released Synnefo also gives the whole project's figures (`project_limit`, ...) beside the member's. */
+  project?: Quantities;
+}
+
+export interface ResourceDescription {
+  resource: string;
+  component: string;
+  unit: string;
+  description: string;
+}
+
+type Call = Pick<CycleContext, 'signal' | 'deadline'>;
+
+/** The calls of the Astakos quota API (`/account/v1.0` released, `/astakos/api` in the early draft). */
+export class AstakosClient {
+  constructor(private readonly http: HttpClient) {}
+
+  async resources(ctx: Call): Promise<ResourceDescription[]> {
+    const data = await this.get('/resources', ctx, null);
+    return Object.entries(asObject(data, '$')).map(([resource, raw]) => {
+      const path = `$[${JSON.stringify(resource)}]`;
+      const o = asObject(raw, path);
+      const component =
+        optional(o.service, asString, `${path}.service`) ??
+        optional(o.service_origin, asString, `${path}.service_origin`) ??
+        resource.split('.')[0]!;
+      return {
+        resource,
+        component,
+        unit: optional(o.unit, asString, `${path}.unit`) ?? '',
+        description: optional(o.description, asString, `${path}.description`) ?? '',
+      };
+    });
+  }
+
+  /** `/quotas`: the token's own holdings, keyed by source. */
+  async quotas(ctx: Call, auth: AuthProvider, holder: string): Promise<Holding[]> {
+    return readSources(await this.get('/quotas', ctx, auth), holder, '$');
+  }
+
+  /** `/service_quotas`: the component's resources of every user (or of `users`), keyed by user then source. */
+  async serviceQuotas(ctx: Call, auth: AuthProvider, users: string[]): Promise<Holding[]> {
+    const query = users.length ? { user: users.join(',') } : undefined;
+    const data = asObject(await this.get('/service_quotas', ctx, auth, query), '$');
+    return Object.entries(data).flatMap(([user, sources]) => readSources(sources, user, `$[${JSON.stringify(user)}]`));
+  }
+
+  /** `/commissions`: serials of the component's pending commissions. */
+  async pendingCommissions(ctx: Call, auth: AuthProvider): Promise<number> {
+    return asArray(await this.get('/commissions', ctx, auth), '$').length;
+  }
+
+  /**
+   * The uuid of the token's user, from Synnefo's Keystone-like `POST /tokens`;
+   * undefined when the server has no such endpoint (the early draft API).
+   */
+  async tokenUser(ctx: Call, identityUrl: string, token: string): Promise<string | undefined> {
+    try {
+      const res = await this.http.request({
+        method: 'POST',
+        url: `${identityUrl.replace(/\/+$/, '')}/tokens`,
+        route: '/identity/v2.0/tokens',
+        json: { auth: { token: { id: token } } },
+        signal: ctx.signal,
+        deadline: ctx.deadline,
+        queue: false,
+      });
+      const access = asObject(asObject(res.data, '$').access, '$.access');
+      return asString(asObject(access.user, '$.access.user').id, '$.access.user.id');
+    } catch (err) {
+      if (err instanceof HttpError && [404, 405, 501].includes(err.status)) return undefined;
+      throw explain(err);
+    }
+  }
+
+  private async get(route: string, ctx: Call, auth: AuthProvider | null, query?: Record<string, string>): Promise<unknown> {
+    try {
+      const res = await this.http.request({ path: route, route, query, auth, signal: ctx.signal, deadline: ctx.deadline, parse: parseAstakosJson });
+      return res.data;
+    } catch (err) {
+      throw explain(err);
+    }
+  }
+}
+
+function readSources(value: unknown, holder: string, path: string): Holding[] {
+  const out: Holding[] = [];
+  for (const [source, resources] of Object.entries(asObject(value, path))) {
+    const sourcePath = `${path}[${JSON.stringify(source)}]`;
+    for (const [resource, raw] of Object.entries(asObject(resources, sourcePath))) {
+      const p = `${sourcePath}[${JSON.stringify(resource)}]`;
+      const o = asObject(raw, p);
+      const holding: Holding = {
+        holder,
+        source,
+        resource,
+        limit: asLimit(o.limit, `${p}.limit`),
+        usage: asQuantity(o.usage, `${p}.usage`),
+        pending: asQuantity(o.pending ?? 0, `${p}.pending`),
+      };
+      if (o.project_limit !== undefined || o.project_usage !== undefined) holding.project = projectFigures(o, p);
+      out.push(holding);
+    }
+  }
+  return out;
+}
+
+function projectFigures(o: JsonObject, p: string): Quantities {
+  return {
+    limit: asLimit(o.project_limit, `${p}.project_limit`),
+    usage: asQuantity(o.project_usage, `${p}.project_usage`),
+    pending: asQuantity(o.project_pending ?? 0, `${p}.project_pending`),
+  };
+}
+
+/**
+ * Astakos errors look like `{"unauthorized": {"code": 401, "message": "Invalid token"}}`:
+ * the operator gets the fault name and message instead of raw JSON.
+ */
+function explain(err: unknown): unknown {
+  if (!(err instanceof HttpError) || typeof err.body !== 'object' || err.body === null) return err;
+  const [fault, detail] = Object.entries(err.body as JsonObject)[0] ?? [];
+  const message = typeof detail === 'object' && detail !== null ? (detail as JsonObject).message : undefined;
+  if (!fault || typeof message !== 'string') return err;
+  const wrapped = new Error(`${err.route}: HTTP ${err.status} ${fault}: ${message}`, { cause: err });
+  wrapped.name = 'AstakosError';
+  return wrapped;
+}
