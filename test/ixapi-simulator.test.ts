@@ -1,0 +1,98 @@
+import t from 'tap';
+import { IxapiSimulator } from '../src/simulator/ixapi.js';
+import ixapi from '../src/sources/ixapi/index.js';
+import { createLogger } from '../src/log.js';
+import { find, scrape } from './helpers/exposition.js';
+import { startTestExporter } from './helpers/start.js';
+
+const world = (sim: IxapiSimulator) => ({
+  services: [...sim.services.values()].map((s) => sim.serviceJson(s)),
+  configs: [...sim.configs.values()].map((c) => sim.configJson(c)),
+  connections: [...sim.connections.values()].map((c) => sim.connectionJson(c)),
+});
+
+t.test('the world is the same for the same seed and differs for another', async (t) => {
+  const now = () => Date.UTC(2026, 0, 1);
+  const a = new IxapiSimulator({ seed: 5, now });
+  const b = new IxapiSimulator({ seed: 5, now });
+  const c = new IxapiSimulator({ seed: 6, now });
+  t.same(world(a), world(b));
+  t.same(a.credentials, b.credentials);
+  t.notSame(world(a), world(c));
+  a.tick(3);
+  b.tick(3);
+  t.same(world(a), world(b), 'and stays the same through the same ticks');
+});
+
+t.test('services walk their lifecycle one step per tick; one stays in error; connections near and under limits', async (t) => {
+  const sim = new IxapiSimulator({ seed: 3, services: 12, respawn: true });
+  const seen = new Set<string>();
+  const record = () => [...sim.services.values()].forEach((s) => seen.add(s.state));
+  const provisioning = [...sim.services.values()].find((s) => s.lifecycle[0] === 'requested' && s.lifecycle.at(-1) === 'production');
+  t.ok(provisioning, 'the world has a service being provisioned');
+  record();
+  for (let i = 0; i < 10; i++) {
+    sim.tick();
+    record();
+    t.ok([...sim.services.values()].some((s) => s.state === 'error'), `a service in error after tick ${i + 1}`);
+    t.equal(sim.services.size, 12, 'gone services are replaced (respawn)');
+  }
+  t.equal(provisioning!.state, 'production', 'requested -> ... -> production');
+  for (const state of ['requested', 'allocated', 'testing', 'production', 'production_change_pending', 'decommission_requested', 'error', 'operator', 'scheduled']) {
+    t.ok(seen.has(state), `the world passes through ${state}`);
+  }
+  const ratios = [...sim.connections.values()].map((c) => (c.capacityAllocationLimit === null ? null : c.capacityAllocated / c.capacityAllocationLimit));
+  t.ok(ratios.some((r) => r !== null && r > 0.9), 'a connection above 90 % of its limit');
+  t.ok(ratios.some((r) => r !== null && r < 0.9), 'and some under');
+  t.ok(ratios.includes(null), 'and one without a limit');
+});
+
+t.test('startClock advances the lifecycle by time (demo), stopClock freezes it', async (t) => {
+  const sim = new IxapiSimulator({ seed: 4, services: 6 });
+  t.teardown(() => sim.stopClock());
+  const steps = () => [...sim.services.values()].map((s) => s.step).join(',');
+  const before = steps();
+  sim.startClock(20);
+  await new Promise((r) => setTimeout(r, 150));
+  sim.stopClock();
+  const moved = steps();
+  t.not(moved, before, 'services moved on');
+  await new Promise((r) => setTimeout(r, 60));
+  t.equal(steps(), moved, 'and stopped');
+});
+
+t.test('the API really carries cloud keys (so the secret scans are meaningful) and filters by type and id', async (t) => {
+  const sim = new IxapiSimulator({ seed: 9 });
+  await sim.listen();
+  t.teardown(() => sim.close());
+  const token = await (await fetch(sim.tokenUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ grant_type: 'client_credentials', client_id: sim.credentials.clientId, client_secret: sim.credentials.clientSecret }),
+  })).json() as { access_token: string; expires_in: number; token_type: string };
+  t.equal(token.token_type, 'Bearer');
+  t.equal(token.expires_in, 3600);
+  const get = async (path: string) => (await fetch(`${sim.baseUrl}${path}`, { headers: { authorization: `Bearer ${token.access_token}` } })).json() as Promise<Array<Record<string, unknown>>>;
+  const all = await get('/network-services');
+  t.ok(all.some((s) => typeof s.cloud_key === 'string' && (s.cloud_key as string).length > 8));
+  const cloud = await get('/network-services?type=cloud_vc');
+  t.ok(cloud.length > 0 && cloud.every((s) => s.type === 'cloud_vc'));
+  const ids = all.slice(0, 2).map((s) => s.id as string);
+  t.same((await get(`/network-services?id=${ids.join(',')}`)).map((s) => s.id), ids);
+  t.same((await get('/network-services?no_such_filter=1')).length, all.length, 'unknown filters are ignored');
+});
+
+t.test('demo(): an exporter on the demo target shows IX-API series, a service in error and a connection above 90 %', async (t) => {
+  const demo = await ixapi.demo!({ seed: 42, log: createLogger({ level: 'silent' }) });
+  const { exporter } = await startTestExporter({ ixapi: [{ ...demo.target, interval: '1h' }] }, [ixapi]);
+  t.teardown(async () => {
+    await exporter.close();
+    await demo.close();
+  });
+  await exporter.ready();
+  const s = await scrape(exporter.url);
+  t.equal(find(s.samples, 'capacity_exporter_collect_success', { source: 'ixapi' })[0]!.value, 1);
+  t.ok(find(s.samples, 'ixapi_network_service_state', { state: 'error' }).some((x) => x.value === 1), 'a service in error');
+  const limits = new Map(find(s.samples, 'ixapi_connection_capacity_allocation_limit_bytes_per_second').map((x) => [x.labels.connection_id, x.value]));
+  t.ok(find(s.samples, 'ixapi_connection_capacity_allocated_bytes_per_second').some((x) => x.value / (limits.get(x.labels.connection_id!) ?? Infinity) > 0.9), 'a connection above 90 %');
+});
