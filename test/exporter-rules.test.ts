@@ -1,0 +1,65 @@
+import { execFile } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import t from 'tap';
+import { parse } from 'yaml';
+
+const PROMTOOL = '/usr/bin/promtool';
+const RULES = new URL('../deploy/prometheus/rules/', import.meta.url).pathname;
+const RULE_FILE = 'exporter.rules.yml';
+const TEST_FILE = 'exporter.rules.test.yml';
+
+async function promtool(args: string[], cwd: string): Promise<{ code: number; output: string }> {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(PROMTOOL, args, { cwd });
+    return { code: 0, output: stdout + stderr };
+  } catch (err) {
+    const e = err as { code?: number; stdout?: string; stderr?: string };
+    return { code: typeof e.code === 'number' ? e.code : -1, output: `${e.stdout ?? ''}${e.stderr ?? ''}${String(err)}` };
+  }
+}
+
+interface Rule {
+  alert?: string;
+  record?: string;
+  expr: string;
+  for?: string;
+}
+const rules: Rule[] = parse(readFileSync(join(RULES, RULE_FILE), 'utf8')).groups.flatMap((g: { rules: Rule[] }) => g.rules);
+const alert = (name: string) => rules.find((r) => r.alert === name);
+
+t.test('promtool check rules', async (t) => {
+  const res = await promtool(['check', 'rules', RULE_FILE], RULES);
+  t.equal(res.code, 0, res.output);
+  t.match(res.output, /SUCCESS: 6 rules found/);
+});
+
+t.test('promtool test rules', async (t) => {
+  const res = await promtool(['test', 'rules', TEST_FILE], RULES);
+  t.equal(res.code, 0, res.output);
+  t.match(res.output, /SUCCESS/);
+});
+
+t.test('the four exporter-health alerts watch what issue 7 asks', async (t) => {
+  t.match(alert('CapacityExporterCollectFailing'), { expr: /capacity_exporter_collect_success == 0/, for: '15m' });
+  t.match(alert('CapacityExporterDataStale'), { expr: /capacity_exporter:last_success_age_seconds\s+>\s+3 \*/ });
+  t.match(alert('CapacityExporterCycleOverruns'), { expr: /capacity_exporter_cycle_overruns_total/ });
+  t.match(alert('CapacityExporterDown'), { expr: /up\{job="capacity-exporter"\} == 0/ });
+});
+
+t.test('the unit tests catch a weakened rule', async (t) => {
+  // The same tests against rules with CollectFailing's `for` shortened must fail:
+  // they pin the 15 minutes rather than merely running.
+  const dir = mkdtempSync(join(tmpdir(), 'exporter-rules-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  copyFileSync(join(RULES, TEST_FILE), join(dir, TEST_FILE));
+  const text = readFileSync(join(RULES, RULE_FILE), 'utf8');
+  const weakened = text.replace(/(expr: capacity_exporter_collect_success == 0\n\s+for: )15m/, '$110m');
+  t.not(weakened, text, 'rule weakened');
+  writeFileSync(join(dir, RULE_FILE), weakened);
+  const res = await promtool(['test', 'rules', TEST_FILE], dir);
+  t.not(res.code, 0, 'promtool test rules fails');
+  t.match(res.output, /CapacityExporterCollectFailing/);
+});
