@@ -59,7 +59,7 @@ export async function startExporter(opts: ExporterOptions): Promise<Exporter> {
       userAgent: `capacity-exporter/${version}`,
     });
     clients.push(http);
-    metrics.registerTarget(kind, target.name);
+    metrics.registerTarget(kind, target.name, target.interval);
     const state = store.add(kind, def, target, config.collection.maxStaleness);
     scheduled.push({ state, collector: def.create(target, { http, log: targetLog, metrics }) });
   }

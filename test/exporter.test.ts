@@ -32,6 +32,7 @@ t.test('first cycle: series with target label, self-metrics, content type', asyn
   ]);
   t.equal(find(s.samples, 'capacity_exporter_collect_success', { source: 'fake', target: 'f1' })[0]?.value, 1);
   t.equal(find(s.samples, 'capacity_exporter_series', { source: 'fake', target: 'f1' })[0]?.value, 6);
+  t.equal(find(s.samples, 'capacity_exporter_collect_interval_seconds', { source: 'fake', target: 'f1' })[0]?.value, 3600);
   t.ok(find(s.samples, 'capacity_exporter_upstream_requests_total', { endpoint: '/items/:id', code: '200' })[0]!.value >= 3);
   t.ok(find(s.samples, 'capacity_exporter_build_info').length === 1);
   t.ok(find(s.samples, 'process_resident_memory_bytes').length === 1, 'prom-client default metrics');

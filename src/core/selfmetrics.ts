@@ -24,6 +24,12 @@ export class SelfMetrics {
     labelNames: ['source', 'target'] as const,
     registers: [this.registry],
   });
+  readonly collectInterval = new Gauge({
+    name: 'capacity_exporter_collect_interval_seconds',
+    help: 'Configured interval between the starts of two collection cycles of the target; data older than a few of these is stale.',
+    labelNames: ['source', 'target'] as const,
+    registers: [this.registry],
+  });
   readonly collectErrors = new Counter({
     name: 'capacity_exporter_collect_errors_total',
     help: 'Collection cycles of the target that failed in whole or in part.',
@@ -78,9 +84,10 @@ export class SelfMetrics {
     }
   }
 
-  /** Zeroes nothing but makes a target's series visible before its first cycle ends. */
-  registerTarget(source: string, target: string): void {
+  /** Makes a target's series visible before its first cycle ends. */
+  registerTarget(source: string, target: string, intervalMs: number): void {
     const labels = { source, target };
+    this.collectInterval.set(labels, intervalMs / 1000);
     this.collectErrors.inc(labels, 0);
     this.overruns.inc(labels, 0);
     this.series.set(labels, 0);
