@@ -294,7 +294,7 @@ function parseLenient(text: string, parse?: (t: string) => unknown): { ok: true;
 
 /**
  * Paces requests evenly: the cap per interval is a tenth of a second's worth,
- * so timer drift costs little and no second ever sees more than R requests.
+ * so timer drift costs little and no second ever starts more than R requests.
  */
 function rateLimit(rps: number): { intervalCap?: number; interval?: number } {
   if (!(rps > 0)) return {};
