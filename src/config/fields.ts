@@ -14,6 +14,8 @@ export interface SchemaEntry {
   secret?: boolean;
   /** For arrays of objects: the schema of each element. */
   items?: ConfigSchema;
+  /** A string that may also be written as a JSON object or array; either way the value is a string (JSON-encoded). */
+  jsonText?: boolean;
 }
 
 /**

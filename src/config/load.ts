@@ -117,7 +117,7 @@ function validateSection(schema: ConfigSchema, value: unknown, path: string, pro
   }
   const conf = convict(schema as convict.Schema<Record<string, unknown>>, { env, args: [] });
   try {
-    conf.load(value);
+    conf.load(withJsonText(schema, value as Record<string, unknown>));
     conf.validate({ allowed: 'strict' });
   } catch (err) {
     for (const line of (err as Error).message.split('\n')) problems.push(prefix + convictProblem(line));
@@ -158,6 +158,21 @@ function resolveSecret(props: Record<string, unknown>, key: string, prefix: stri
     if (props[key] === '') problems.push(`${prefix}${fileKey}: ${file} is empty`);
   }
   registerSecret(props[key] as string);
+}
+
+/** convict would read an object given for a string key as nested keys; such keys take it as JSON text. */
+function withJsonText(schema: ConfigSchema, value: Record<string, unknown>): Record<string, unknown> {
+  const out = { ...value };
+  for (const [key, node] of Object.entries(schema)) {
+    const v = out[key];
+    if (typeof v !== 'object' || v === null) continue;
+    if (isEntry(node)) {
+      if (node.jsonText) out[key] = JSON.stringify(v);
+    } else if (!Array.isArray(v)) {
+      out[key] = withJsonText(node, v as Record<string, unknown>);
+    }
+  }
+  return out;
 }
 
 /** `"_doc"` keys are comments for the reader (config.example.json uses them), not settings. */

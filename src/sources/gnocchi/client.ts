@@ -1,0 +1,61 @@
+import type { AuthProvider } from '../../core/auth/provider.js';
+import type { HttpClient } from '../../core/http.js';
+import type { CycleContext } from '../types.js';
+import type { Query } from './config.js';
+import type { KeystoneProvider } from './keystone.js';
+import { parseGnocchiJson, readAggregates, type Series } from './parse.js';
+
+export interface AggregatesRequest {
+  query: Query;
+  groupBy: string[];
+  search: string | Record<string, unknown> | undefined;
+  /** Unix ms. */
+  start: number;
+  stop: number;
+}
+
+/** Gnocchi's root: the configured baseUrl, or the catalog's metric endpoint, without a trailing `/v1`. */
+export function gnocchiRoot(url: string): string {
+  return url.replace(/\/+$/, '').replace(/\/v1$/, '');
+}
+
+export class GnocchiClient {
+  constructor(
+    private readonly http: HttpClient,
+    private readonly auth: AuthProvider,
+    /** Set when the endpoint comes from the Keystone catalog instead of baseUrl. */
+    private readonly catalog: { provider: KeystoneProvider } | { baseUrl: string },
+  ) {}
+
+  private async root(ctx: CycleContext): Promise<string> {
+    if ('baseUrl' in this.catalog) return gnocchiRoot(this.catalog.baseUrl);
+    return gnocchiRoot(await this.catalog.provider.endpoint({ signal: ctx.signal }));
+  }
+
+  /** `POST /v1/aggregates`: one series per group (one series with an empty group without groupby). */
+  async aggregates(req: AggregatesRequest, ctx: CycleContext): Promise<Series[]> {
+    const { query } = req;
+    const body: Record<string, unknown> = { operations: query.operations, resource_type: query.resourceType };
+    if (req.search !== undefined) body.search = req.search;
+    const res = await this.http.request({
+      method: 'POST',
+      url: `${await this.root(ctx)}/v1/aggregates`,
+      route: '/v1/aggregates',
+      query: {
+        details: 'false',
+        start: new Date(req.start).toISOString(),
+        stop: new Date(req.stop).toISOString(),
+        granularity: query.granularitySeconds,
+        needed_overlap: query.neededOverlap,
+        fill: query.fill,
+        groupby: req.groupBy.length ? req.groupBy : undefined,
+      },
+      json: body,
+      auth: this.auth,
+      signal: ctx.signal,
+      deadline: ctx.deadline,
+      parse: parseGnocchiJson,
+    });
+    return readAggregates(res.data, req.groupBy.length > 0);
+  }
+}

@@ -1,0 +1,92 @@
+import { CycleResult, type Sample } from '../../core/series.js';
+import type { Collector, CycleContext } from '../types.js';
+import type { GnocchiClient } from './client.js';
+import type { Query } from './config.js';
+import { isMetricNotFound, latestPoint, type Series } from './parse.js';
+
+/** Only resources still alive: deleted instances stay searchable in Gnocchi with `ended_at` set. */
+export function liveOnly(search: Query['search']): Query['search'] {
+  if (search === undefined) return 'ended_at=null';
+  if (typeof search === 'string') return `(${search}) and ended_at=null`;
+  return { and: [search, { '=': { ended_at: null } }] };
+}
+
+/** The look-back window, its start moved back to a bucket boundary so that the bucket holding it counts. */
+function queryWindow(query: Query, now: number): { start: number; stop: number } {
+  const step = query.granularitySeconds * 1000;
+  return { start: Math.floor((now - query.lookbackMs) / step) * step, stop: now };
+}
+
+export class GnocchiCollector implements Collector {
+  constructor(
+    private readonly client: GnocchiClient,
+    private readonly queries: Query[],
+  ) {}
+
+  async collect(ctx: CycleContext): Promise<CycleResult> {
+    const result = new CycleResult();
+    await Promise.all(this.queries.map((q) => result.part(`query/${q.name}`, () => this.run(q, ctx))));
+    return result;
+  }
+
+  private async run(query: Query, ctx: CycleContext): Promise<Sample[]> {
+    const latest = query.mode === 'latest-per-resource';
+    const groupBy = latest ? [...new Set(['id', ...query.groupBy])] : query.groupBy;
+    let series: Series[];
+    try {
+      series = await this.client.aggregates(
+        { query, groupBy, search: latest ? liveOnly(query.search) : query.search, ...queryWindow(query, ctx.startedAt) },
+        ctx,
+      );
+    } catch (err) {
+      if (isMetricNotFound(err)) return [];
+      throw err;
+    }
+    return toSamples(query, latest ? sumLatestPerGroup(query, series) : latestPerGroup(series));
+  }
+}
+
+interface GroupValue {
+  labels: Record<string, string>;
+  value: number;
+  /** Unix ms of the newest point behind the value. */
+  at: number;
+}
+
+/** aggregate mode: the newest point of each aggregated series. */
+function latestPerGroup(series: Series[]): GroupValue[] {
+  return series.flatMap((s) => {
+    const p = latestPoint(s.points);
+    return p ? [{ labels: s.group, value: p.value, at: p.at }] : [];
+  });
+}
+
+/**
+ * latest-per-resource mode: every resource's newest point within the window
+ * (whenever it last reported), added up per group-by labels.
+ */
+function sumLatestPerGroup(query: Query, series: Series[]): GroupValue[] {
+  const groups = new Map<string, GroupValue>();
+  for (const s of series) {
+    const p = latestPoint(s.points);
+    if (!p) continue;
+    const labels = Object.fromEntries(query.groupBy.map((g) => [g, s.group[g] ?? '']));
+    const key = JSON.stringify(query.groupBy.map((g) => labels[g]));
+    const group = groups.get(key);
+    if (group) {
+      group.value += p.value;
+      group.at = Math.max(group.at, p.at);
+    } else {
+      groups.set(key, { labels, value: p.value, at: p.at });
+    }
+  }
+  return [...groups.values()];
+}
+
+function toSamples(query: Query, values: GroupValue[]): Sample[] {
+  const name = `gnocchi_${query.name}`;
+  return values.flatMap((v) => [
+    { name, labels: v.labels, value: v.value },
+    { name: `${name}_timestamp_seconds`, labels: v.labels, value: v.at / 1000 },
+  ]);
+}

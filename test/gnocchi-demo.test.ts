@@ -1,0 +1,23 @@
+import t from 'tap';
+import gnocchi from '../src/sources/gnocchi/index.js';
+import { find, scrape } from './helpers/exposition.js';
+import { registry } from './helpers/gnocchi-setup.js';
+import { startTestExporter } from './helpers/start.js';
+import { captureLogger } from './helpers/log.js';
+
+t.test('the demo target is a valid config that yields Gnocchi series through the exporter', async (t) => {
+  const { log } = captureLogger();
+  const demo = await gnocchi.demo!({ seed: 42, log });
+  t.teardown(() => demo.close());
+  const { exporter } = await startTestExporter({ gnocchi: [demo.target] }, registry);
+  t.teardown(() => exporter.close());
+  await exporter.ready();
+  const { samples, text } = await scrape(exporter.url);
+  const vcpus = find(samples, 'gnocchi_provisioned_vcpus', { target: 'vhi' });
+  t.equal(vcpus.length, 5, 'one series per demo project');
+  t.ok(vcpus.every((s) => s.value > 0 && /^[0-9a-f]{32}$/.test(s.labels.project_id!)));
+  t.equal(find(samples, 'gnocchi_provisioned_vcpus_timestamp_seconds').length, 5);
+  t.match(text, /# HELP gnocchi_provisioned_vcpus Gnocchi \(aggregate sum \(metric vcpus mean\)\) over instance per project_id: sum of the latest value of each live instance within 1h\. /);
+  t.match(text, /# TYPE gnocchi_provisioned_vcpus gauge/);
+  t.equal(find(samples, 'capacity_exporter_collect_success', { source: 'gnocchi', target: 'vhi' })[0]?.value, 1);
+});
