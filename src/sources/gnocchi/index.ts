@@ -30,8 +30,8 @@ const gnocchi: SourceDefinition<GnocchiTarget> = {
     const endpoint = target.baseUrl ? { baseUrl: target.baseUrl } : { provider };
     return new GnocchiCollector(new GnocchiClient(http, provider, endpoint), resolveQueries(target));
   },
-  async demo({ seed }) {
-    const sim = new GnocchiSimulator({ seed, projects: 5, instancesPerProject: [2, 8] });
+  async demo({ seed, faults }) {
+    const sim = new GnocchiSimulator({ seed, projects: 5, instancesPerProject: [2, 8], faults });
     await sim.listen();
     return {
       target: {

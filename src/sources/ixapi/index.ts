@@ -14,8 +14,8 @@ const ixapi: SourceDefinition<IxapiTarget> = {
   check,
   families: () => FAMILIES,
   create: createCollector,
-  async demo({ seed, log }) {
-    const sim = new IxapiSimulator({ seed, services: 10, connections: 5, pagination: true, respawn: true, accessTtlSeconds: 300 });
+  async demo({ seed, log, faults }) {
+    const sim = new IxapiSimulator({ seed, services: 10, connections: 5, pagination: true, respawn: true, accessTtlSeconds: 300, faults });
     await sim.listen();
     sim.startClock(DEMO_TICK_MS);
     log.info({ baseUrl: sim.baseUrl, services: sim.services.size, connections: sim.connections.size }, 'IX-API simulator listening');
