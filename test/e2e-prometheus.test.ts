@@ -1,4 +1,5 @@
 import t from 'tap';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync, mkdirSync, copyFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -80,10 +81,17 @@ function panels(list: Panel[] = []): Panel[] {
 
 t.test('demo + real Prometheus: rules, dashboards and alerts', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'e2e-'));
-  const demo = spawnLogged(process.execPath, [join(root, 'dist/demo.js'), '--port', '0', '--log-level', 'warn']);
+  // A few upstream errors and 429s (retried) give the error panels and counters data.
+  const demo = spawnLogged(process.execPath, [join(root, 'dist/demo.js'), '--port', '0', '--log-level', 'warn', '--error-rate', '0.03', '--too-many-rate', '0.03']);
   t.teardown(() => demo.stop());
   const exporterUrl = (await waitForOutput(demo, /metrics at (http:\/\/\S+)\/metrics/))[1]!;
   await until('exporter ready', async () => ((await getJson(`${exporterUrl}/readyz`)).status === 200 ? true : undefined), 60_000);
+  const exposition = await (await fetch(`${exporterUrl}/metrics`)).text();
+  const lint = spawnSync('promtool', ['check', 'metrics'], { input: exposition, encoding: 'utf8' });
+  t.equal(lint.status, 0, `promtool check metrics on the demo's output: ${lint.stdout}${lint.stderr}`);
+  for (const kind of ['intercloud', 'gnocchi', 'astakos', 'ixapi']) {
+    t.match(exposition, new RegExp(`^${kind}_\\w+\\{target=`, 'm'), `the demo shows ${kind} series`);
+  }
 
   mkdirSync(join(dir, 'rules'));
   for (const f of ruleFiles()) copyFileSync(join(rulesDir, f), join(dir, 'rules', f));
