@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
@@ -54,12 +56,15 @@ export default async function (): Promise<Record<string, unknown>> {
       await exporter.ready();
       const firstCycle = (performance.now() - firstStarted) / 1000;
       global.gc?.();
+      const load = loadavg()[0]!;
+      const simCpu0 = childCpuMs(child.pid);
       const cpu0 = process.cpuUsage();
       const t0 = performance.now();
       await exporter.runCycle('intercloud', 'bench');
       const seconds = (performance.now() - t0) / 1000;
       const cpu = process.cpuUsage(cpu0);
       const cpuPercent = ((cpu.user + cpu.system) / 1000 / (seconds * 1000)) * 100;
+      const simCpu = childCpuMs(child.pid) - simCpu0;
       const peakRssMb = process.resourceUsage().maxRSS / 1024;
       const series = exporter.store.get('intercloud', 'bench')?.rendered.series ?? 0;
       const ideal = (queries * LATENCY_MS) / CONCURRENCY / 1000;
@@ -75,6 +80,10 @@ export default async function (): Promise<Record<string, unknown>> {
         ratioToIdeal: round(ratio, 3),
         cpuPercentOfOneCore: round(cpuPercent, 1),
         peakRssMb: round(peakRssMb, 1),
+        cpuMicrosPerQuery: round((cpu.user + cpu.system) / queries, 0),
+        simulatorCpuPercent: round((simCpu / (seconds * 1000)) * 100, 1),
+        loadAverage1m: round(load, 2),
+        cores: availableParallelism(),
         bars: 'value cycle <= 1.15 x ideal, CPU < 30 % of one core, peak RSS < 300 MB',
         pass: ratio <= 1.15 && cpuPercent < 30 && peakRssMb < 300,
       };
@@ -83,5 +92,15 @@ export default async function (): Promise<Record<string, unknown>> {
     }
   } finally {
     child.kill('SIGTERM');
+  }
+}
+
+/** CPU time of a child process so far, in ms (Linux /proc; NaN elsewhere). */
+function childCpuMs(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return Number.NaN;
   }
 }

@@ -1,0 +1,29 @@
+import type { AuthProvider } from '../../core/auth/provider.js';
+import { PasswordGrantProvider } from '../../core/auth/password.js';
+import { StaticTokenProvider } from '../../core/auth/static.js';
+import type { HttpClient } from '../../core/http.js';
+import type { SelfMetrics } from '../../core/selfmetrics.js';
+import type { IntercloudTarget } from './config.js';
+
+/**
+ * A Personal Access Token is the Bearer token itself; otherwise the password
+ * grant at POST /auth/token, JSON body, with the Basic token InterCloud hands
+ * out. Its tokens live an hour and are renewed before they run out.
+ */
+export function createAuth(target: IntercloudTarget, http: HttpClient, metrics: SelfMetrics): AuthProvider {
+  const { auth } = target;
+  if (auth.personalAccessToken) return new StaticTokenProvider(auth.personalAccessToken);
+  return new PasswordGrantProvider({
+    source: 'intercloud',
+    target: target.name,
+    metrics,
+    http,
+    tokenUrl: `${target.baseUrl.replace(/\/+$/, '')}/auth/token`,
+    route: '/auth/token',
+    username: auth.username,
+    password: auth.password,
+    scope: auth.scope,
+    headers: { authorization: `Basic ${auth.basicToken}` },
+    bodyFormat: 'json',
+  });
+}

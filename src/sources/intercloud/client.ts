@@ -1,0 +1,173 @@
+import type { AuthProvider } from '../../core/auth/provider.js';
+import type { HttpClient } from '../../core/http.js';
+import { asArray, asNumber, asObject, asString, optional } from '../../core/shape.js';
+import type { CycleContext } from '../types.js';
+
+/** The InterCloud header that makes a request act on a child organisation's resources. */
+const SCOPE_HEADER = 'intercloud-scope';
+
+export interface ChildRef {
+  id: string;
+  name: string;
+  reseller: boolean;
+  childrenCount: number;
+}
+
+export interface Organisation {
+  id: string;
+  name: string;
+  parentId: string;
+  reseller: boolean;
+  children: ChildRef[];
+}
+
+export interface Group {
+  id: string;
+  name: string;
+  irn: string;
+  organisationId: string;
+  connectors: number;
+  links: number;
+}
+
+export interface MetricRef {
+  name: string;
+  type: string;
+}
+
+/** The newest non-null point of a /run answer, time in ms, value as the upstream gives it (bit/s). */
+export interface Point {
+  time: number;
+  value: number;
+}
+
+type RequestCtx = Pick<CycleContext, 'signal' | 'deadline'>;
+
+/**
+ * The InterCloud portal API calls the exporter makes, with their responses
+ * checked. `scope` is the organisation a request is about when it is not the
+ * caller's own: it goes in the InterCloud-Scope header.
+ */
+export class IntercloudClient {
+  constructor(
+    private readonly http: HttpClient,
+    private readonly auth: AuthProvider,
+  ) {}
+
+  async ownOrganisationId(ctx: RequestCtx): Promise<string> {
+    const res = await this.get('/me/info', '/me/info', ctx);
+    return asString(asObject(res, '$').organisationId, '$.organisationId');
+  }
+
+  async organisation(id: string, scope: string | undefined, ctx: RequestCtx): Promise<Organisation> {
+    const o = asObject(await this.get(`/organisations/${encodeURIComponent(id)}`, '/organisations/:id', ctx, scope), '$');
+    const children = optional(o.children, (v, p) => asArray(v, p), '$.children') ?? [];
+    return {
+      id: asString(o.id, '$.id'),
+      name: optional(o.name, (v, p) => asString(v, p), '$.name') ?? '',
+      parentId: optional(o.parentId, (v, p) => asString(v, p), '$.parentId') ?? '',
+      reseller: o.reseller === true,
+      children: children.map((c, i) => {
+        const p = `$.children[${i}]`;
+        const child = asObject(c, p);
+        return {
+          id: asString(child.id, `${p}.id`),
+          name: optional(child.name, (v, q) => asString(v, q), `${p}.name`) ?? '',
+          reseller: child.reseller === true,
+          childrenCount: optional(child.childrenCount, (v, q) => asNumber(v, q), `${p}.childrenCount`) ?? 0,
+        };
+      }),
+    };
+  }
+
+  async groups(scope: string | undefined, ctx: RequestCtx): Promise<Group[]> {
+    const data = await this.get('/groups', '/groups', ctx, scope);
+    // The document shows a single object; the portal answers a list. Take both.
+    const list = Array.isArray(data) ? data : data === undefined || data === null ? [] : [data];
+    return list.map((g, i) => {
+      const p = `$[${i}]`;
+      const o = asObject(g, p);
+      const count = (key: string) => optional(o[key], (v, q) => asNumber(v, q), `${p}.${key}`) ?? 0;
+      return {
+        id: asString(o.id, `${p}.id`),
+        name: optional(o.name, (v, q) => asString(v, q), `${p}.name`) ?? '',
+        irn: asString(o.irn, `${p}.irn`),
+        organisationId: optional(o.organisationId, (v, q) => asString(v, q), `${p}.organisationId`) ?? '',
+        connectors: count('countConnectors'),
+        links: count('countLinks'),
+      };
+    });
+  }
+
+  async metrics(irn: string, scope: string | undefined, ctx: RequestCtx): Promise<MetricRef[]> {
+    const data = await this.get(`/metrics/query/irn/${encodeIrn(irn)}`, '/metrics/query/irn/:irn', ctx, scope);
+    return asArray(data ?? [], '$').map((m, i) => {
+      const o = asObject(m, `$[${i}]`);
+      return { name: asString(o.name, `$[${i}].name`), type: asString(o.type, `$[${i}].type`) };
+    });
+  }
+
+  /** Runs a timeserie metric over [start, end]; undefined when the window holds no non-null point. */
+  async latest(irn: string, metric: string, window: { start: string; end: string }, scope: string | undefined, ctx: RequestCtx): Promise<Point | undefined> {
+    const data = await this.get(
+      `/metrics/query/irn/${encodeIrn(irn)}/${encodeURIComponent(metric)}/run`,
+      '/metrics/query/irn/:irn/:metric/run',
+      ctx,
+      scope,
+      { 'start-d': window.start, 'end-d': window.end },
+    );
+    return latestPoint(data);
+  }
+
+  private async get(path: string, route: string, ctx: RequestCtx, scope?: string, query?: Record<string, string>): Promise<unknown> {
+    const res = await this.http.request({
+      path,
+      route,
+      query,
+      headers: scope === undefined ? undefined : { [SCOPE_HEADER]: scope },
+      auth: this.auth,
+      signal: ctx.signal,
+      deadline: ctx.deadline,
+    });
+    return res.data;
+  }
+}
+
+/** IRNs are full of colons, which a path segment may hold as they are (as the document's examples do). */
+function encodeIrn(irn: string): string {
+  return encodeURIComponent(irn).replace(/%3A/gi, ':');
+}
+
+/**
+ * The newest point with a value across every series of a /run answer. Empty
+ * `Results`, `Series` or `values`, and null values, mean no data, not zero.
+ */
+function latestPoint(data: unknown): Point | undefined {
+  if (data === undefined || data === null) return undefined;
+  const body = asObject(data, '$');
+  let best: Point | undefined;
+  const results = optional(body.Results, (v, p) => asArray(v, p), '$.Results') ?? [];
+  results.forEach((r, i) => {
+    const rp = `$.Results[${i}]`;
+    const series = optional(asObject(r, rp).Series, (v, p) => asArray(v, p), `${rp}.Series`) ?? [];
+    series.forEach((s, j) => {
+      const sp = `${rp}.Series[${j}]`;
+      const so = asObject(s, sp);
+      const columns = (optional(so.columns, (v, p) => asArray(v, p), `${sp}.columns`) ?? ['time', 'value']).map((c) => String(c));
+      const timeAt = Math.max(0, columns.indexOf('time'));
+      const valueAt = columns.findIndex((_, k) => k !== timeAt);
+      const values = optional(so.values, (v, p) => asArray(v, p), `${sp}.values`) ?? [];
+      values.forEach((row, k) => {
+        const pp = `${sp}.values[${k}]`;
+        const cells = asArray(row, pp);
+        const raw = cells[valueAt];
+        if (raw === null || raw === undefined) return;
+        const value = asNumber(raw, `${pp}[${valueAt}]`);
+        const time = Date.parse(asString(cells[timeAt], `${pp}[${timeAt}]`));
+        if (Number.isNaN(time)) throw new Error(`unexpected response: ${pp}[${timeAt}] is not a timestamp`);
+        if (!best || time > best.time) best = { time, value };
+      });
+    });
+  });
+  return best;
+}

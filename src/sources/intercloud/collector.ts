@@ -1,0 +1,147 @@
+import type { AuthProvider } from '../../core/auth/provider.js';
+import { HttpError } from '../../core/http.js';
+import { CycleResult, type MetricFamily, type Sample } from '../../core/series.js';
+import type { Collector, CycleContext, SourceDeps } from '../types.js';
+import { IntercloudClient, type Point } from './client.js';
+import type { IntercloudTarget } from './config.js';
+import { Discovery, type OrgNode } from './discovery.js';
+import { forEachLimit } from './pool.js';
+import { withCycleSignal } from './signal.js';
+
+export const families: MetricFamily[] = [
+  { name: 'intercloud_organisation_info', help: 'Always 1: an organisation of the reseller tree, its parent and whether it resells.', type: 'gauge' },
+  { name: 'intercloud_group_info', help: 'Always 1: a group of an organisation and its IRN.', type: 'gauge' },
+  {
+    name: 'intercloud_group_used_capacity_bytes_per_second',
+    help: 'Used capacity of a group in a region, in bytes per second: the newest non-null 5-minute point of the query window.',
+    type: 'gauge',
+  },
+  { name: 'intercloud_group_used_capacity_timestamp_seconds', help: 'Unix time of the data point behind intercloud_group_used_capacity_bytes_per_second.', type: 'gauge' },
+  { name: 'intercloud_group_connectors', help: 'Connectors of a group, as of the last discovery.', type: 'gauge' },
+  { name: 'intercloud_group_links', help: 'Links of a group, as of the last discovery.', type: 'gauge' },
+];
+
+/** The /run queries of one group: its series go out as one part once every region has answered. */
+interface GroupRun {
+  org: OrgNode;
+  key: string;
+  irn: string;
+  labels: Record<string, string>;
+  info: Sample[];
+  /** Samples per region, in the order of the group's regions. */
+  values: Sample[][];
+  pending: number;
+  error?: unknown;
+}
+
+interface RegionQuery {
+  run: GroupRun;
+  region: string;
+  index: number;
+}
+
+/**
+ * One cycle: the (cached) discovery, then one /run query per group and region
+ * of this shard's organisations, all over the same window so that the points
+ * line up across groups.
+ */
+export class IntercloudCollector implements Collector {
+  private readonly client: IntercloudClient;
+  private readonly discovery: Discovery;
+  private readonly parallel: number;
+
+  constructor(
+    private readonly target: IntercloudTarget,
+    deps: SourceDeps,
+    auth: AuthProvider,
+  ) {
+    this.parallel = Math.max(4, target.concurrency * 2);
+    this.client = new IntercloudClient(deps.http, auth);
+    this.discovery = new Discovery({
+      client: this.client,
+      log: deps.log,
+      intervalMs: target.discoveryInterval,
+      maxDepth: target.maxDepth,
+      includeOwnOrganisation: target.includeOwnOrganisation,
+      shard: target.shard,
+      parallel: this.parallel,
+    });
+  }
+
+  collect(ctx: CycleContext): Promise<CycleResult> {
+    return withCycleSignal(ctx, (c) => this.cycle(c));
+  }
+
+  private async cycle(ctx: CycleContext): Promise<CycleResult> {
+    const result = new CycleResult();
+    const { tree, groups, error } = await this.discovery.current(ctx);
+    if (error) result.fail('discovery', error);
+    // Whatever the shard of the reseller, the series of its subtree in this shard are kept.
+    for (const [id, err] of tree.unlisted) result.fail(`${tree.orgs.get(id)!.key}/o`, err);
+    const queries: RegionQuery[] = [];
+    for (const org of this.discovery.mine(tree)) {
+      result.ok(org.key, [
+        {
+          name: 'intercloud_organisation_info',
+          labels: { organisation_id: org.id, organisation: org.name, parent_id: org.parentId, reseller: String(org.reseller) },
+          value: 1,
+        },
+      ]);
+      if (org.scope === undefined && !this.target.includeOwnOrganisation) continue;
+      const listing = groups.get(org.id);
+      if (!listing || 'error' in listing) {
+        result.fail(`${org.key}/g`, listing?.error ?? new Error(`groups of organisation ${org.id} not listed`));
+        continue;
+      }
+      for (const { group, regions, regionsError } of listing.groups) {
+        // One part per group: a failed query keeps the group's previous series, a deleted group drops them.
+        const key = `${org.key}/g/${group.id}`;
+        if (regionsError) {
+          result.fail(key, regionsError);
+          continue;
+        }
+        const ids = { organisation_id: org.id, group_id: group.id };
+        const info: Sample[] = [
+          { name: 'intercloud_group_info', labels: { ...ids, group: group.name, group_irn: group.irn }, value: 1 },
+          { name: 'intercloud_group_connectors', labels: ids, value: group.connectors },
+          { name: 'intercloud_group_links', labels: ids, value: group.links },
+        ];
+        const list = regions ?? [];
+        if (list.length === 0) {
+          result.ok(key, info);
+          continue;
+        }
+        const labels = { organisation_id: org.id, organisation: org.name, group_id: group.id, group: group.name };
+        const run: GroupRun = { org, key, irn: group.irn, labels, info, values: [], pending: list.length };
+        list.forEach((region, index) => queries.push({ run, region, index }));
+      }
+    }
+    const window = { start: rfc3339(ctx.startedAt - this.target.window), end: rfc3339(ctx.startedAt) };
+    await forEachLimit(queries, this.parallel, async ({ run, region, index }) => {
+      try {
+        const point = await this.client.latest(run.irn, region, window, run.org.scope, ctx);
+        if (point) run.values[index] = samples({ ...run.labels, region }, point);
+      } catch (err) {
+        if (err instanceof HttpError && err.status === 404) this.discovery.forget(run.org.id);
+        run.error ??= err;
+      }
+      run.pending -= 1;
+      if (run.pending > 0) return;
+      if (run.error !== undefined) result.fail(run.key, run.error);
+      else result.ok(run.key, run.info.concat(...run.values.filter(Boolean)));
+    });
+    return result;
+  }
+}
+
+function samples(labels: Record<string, string>, point: Point): Sample[] {
+  return [
+    { name: 'intercloud_group_used_capacity_bytes_per_second', labels, value: point.value / 8 },
+    { name: 'intercloud_group_used_capacity_timestamp_seconds', labels, value: point.time / 1000 },
+  ];
+}
+
+/** Whole seconds in UTC: the same window string for every group of a cycle. */
+function rfc3339(ms: number): string {
+  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+}
