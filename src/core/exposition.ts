@@ -103,29 +103,36 @@ export function renderPart(samples: readonly Sample[], target: string): Rendered
     series += 1;
   }
   const out = new Map<string, string>();
-  for (const [name, e] of byName) out.set(name, e.lines.join(''));
+  for (const [name, e] of byName) out.set(name, e.lines.length === 1 ? flatten(e.lines[0]!) : e.lines.join(''));
   return { target, byName: out, series, invalid };
 }
 
-/** Lines of one target by metric name. */
+/**
+ * A one-line part's text would otherwise stay a rope of its five pieces for as
+ * long as the part lives; converting to a number makes V8 flatten it in place.
+ */
+function flatten(text: string): string {
+  Number(text);
+  return text;
+}
+
+/** The parts' texts of one target by metric name: references, not copies, joined once per kind. */
 export interface RenderedTarget {
-  byName: Map<string, string>;
+  byName: Map<string, string[]>;
   series: number;
 }
 
 export function renderTarget(parts: Iterable<RenderedPart>): RenderedTarget {
-  const chunks = new Map<string, string[]>();
+  const byName = new Map<string, string[]>();
   let series = 0;
   for (const part of parts) {
     series += part.series;
     for (const [name, text] of part.byName) {
-      const list = chunks.get(name);
+      const list = byName.get(name);
       if (list) list.push(text);
-      else chunks.set(name, [text]);
+      else byName.set(name, [text]);
     }
   }
-  const byName = new Map<string, string>();
-  for (const [name, list] of chunks) byName.set(name, list.join(''));
   return { byName, series };
 }
 
@@ -138,9 +145,10 @@ export function renderKind(families: MetricFamily[], targets: RenderedTarget[]):
   const out: string[] = [];
   const declared = new Set<string>();
   const write = (name: string, help: string, type: string) => {
-    const body = targets.map((t) => t.byName.get(name) ?? '').join('');
-    if (!body) return;
-    out.push(`# HELP ${name} ${escapeHelp(help)}\n# TYPE ${name} ${type}\n`, body);
+    const texts = targets.flatMap((t) => t.byName.get(name) ?? []);
+    if (!texts.length) return;
+    out.push(`# HELP ${name} ${escapeHelp(help)}\n# TYPE ${name} ${type}\n`);
+    for (const text of texts) out.push(text);
   };
   for (const f of families) {
     if (declared.has(f.name)) continue;

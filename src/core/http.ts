@@ -132,10 +132,15 @@ export class HttpClient {
     let authRetried = false;
     let attempt = 0;
     for (;;) {
-      const authHeaders = req.auth ? await req.auth.headers({ signal: req.signal }) : {};
+      // Headers are fetched once the request leaves the queue: a token fetched
+      // before a long wait in a backlog could expire before it is used.
+      let authHeaders: Headers = {};
       let outcome: RawResponse | RequestError;
       try {
-        outcome = await this.enqueue(req, () => this.attempt(url, req, authHeaders, deadline));
+        outcome = await this.enqueue(req, async () => {
+          if (req.auth) authHeaders = await req.auth.headers({ signal: req.signal });
+          return this.attempt(url, req, authHeaders, deadline);
+        });
       } catch (err) {
         if (!(err instanceof RequestError)) throw err;
         outcome = err;
@@ -202,9 +207,15 @@ export class HttpClient {
   private async attempt(url: URL, req: RequestOptions, authHeaders: Headers, deadline: number): Promise<RawResponse> {
     const remaining = deadline - Date.now();
     if (remaining <= 0) throw new RequestError('aborted', req.route, 'cycle deadline reached');
-    const signals = [AbortSignal.timeout(Math.min(remaining, 2 ** 31 - 1))];
-    if (req.signal) signals.push(req.signal);
-    const signal = AbortSignal.any(signals);
+    // One controller per attempt, its listener and timer released when the
+    // attempt ends: AbortSignal.any and AbortSignal.timeout would leave a
+    // little behind on the long-lived cycle signal for every request.
+    const ctl = new AbortController();
+    const signal = ctl.signal;
+    const onAbort = () => ctl.abort(req.signal?.reason);
+    req.signal?.addEventListener('abort', onAbort, { once: true });
+    if (req.signal?.aborted) onAbort();
+    const timer = Number.isFinite(remaining) ? setTimeout(() => ctl.abort(new Error('deadline reached')), Math.min(remaining, 2 ** 31 - 1)) : undefined;
     const headers: Record<string, string> = {
       accept: 'application/json',
       'user-agent': this.opts.userAgent ?? 'capacity-exporter',
@@ -242,6 +253,9 @@ export class HttpClient {
       const classified = classify(err, req.route, signal, req.signal);
       observe(classified.code);
       throw classified;
+    } finally {
+      clearTimeout(timer);
+      req.signal?.removeEventListener('abort', onAbort);
     }
   }
 

@@ -2,7 +2,6 @@ import { setMaxListeners } from 'node:events';
 import type { Logger } from '../log.js';
 import type { Collector } from '../sources/types.js';
 import type { SelfMetrics } from './selfmetrics.js';
-import { cycleTarget } from './cycle-target.js';
 import { toError, type CycleResult } from './series.js';
 import type { CycleOutcome, SnapshotStore, TargetState } from './snapshot.js';
 
@@ -104,19 +103,25 @@ export class Scheduler {
     const log = this.opts.log.child(labels);
     const startedAt = Date.now();
     const deadline = startedAt + (config.cycleTimeout || config.interval);
-    const deadlineCtl = new AbortController();
-    const timer = setTimeout(() => deadlineCtl.abort(new Error('cycle deadline reached')), deadline - startedAt);
-    const signal = AbortSignal.any([deadlineCtl.signal, this.shutdown.signal]);
+    // A plain controller per cycle, not AbortSignal.any: Node 20 keeps every
+    // signal derived from a composite one alive on its sources, which for a
+    // per-request signal derived from this one would leak with each request.
+    const cycle = new AbortController();
+    const signal = cycle.signal;
     // Every queued upstream request listens on this signal: thousands are normal.
     setMaxListeners(0, signal);
+    const timer = setTimeout(() => cycle.abort(new Error('cycle deadline reached')), deadline - startedAt);
+    const onShutdown = () => cycle.abort(new Error('shutting down'));
+    this.shutdown.signal.addEventListener('abort', onShutdown, { once: true });
 
     let outcome: CycleOutcome;
     try {
-      outcome = { result: await withAbort(cycleTarget.run(config.name, () => collector.collect({ signal, deadline, startedAt, log })), signal) };
+      outcome = { result: await withAbort(collector.collect({ target: config.name, signal, deadline, startedAt, log }), signal) };
     } catch (err) {
       outcome = { error: toError(err) };
     } finally {
       clearTimeout(timer);
+      this.shutdown.signal.removeEventListener('abort', onShutdown);
     }
     if (this.shutdown.signal.aborted) return;
 

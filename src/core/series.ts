@@ -1,4 +1,3 @@
-import { cycleTarget } from './cycle-target.js';
 import { renderPart, type RenderedPart } from './exposition.js';
 
 /** Label values by label name; `target` is added by the snapshot store, never by a collector. */
@@ -18,7 +17,7 @@ export interface MetricFamily {
 
 /** A sub-request's outcome: its rendered samples, or the error that kept it from producing them. */
 export type PartOutcome =
-  | { key: string; samples: Sample[]; rendered: RenderedPart }
+  | { key: string; samples: Sample[]; rendered?: RenderedPart }
   | { key: string; error: Error };
 
 /**
@@ -31,14 +30,21 @@ export class CycleResult {
   readonly parts: PartOutcome[] = [];
 
   /**
-   * Rendered at once, so that text is produced as the cycle goes and the swap
-   * only concatenates. Within a scheduled cycle the samples are then let go
-   * (at 100k series they weigh more than their text); outside one (a test
-   * calling collect() directly) they are kept for the caller and the store.
+   * Give the cycle's context (`new CycleResult(ctx)`): its `target` lets each
+   * part be rendered the moment it is produced. Without one (a test building a
+   * result by hand) the store renders the parts at the swap.
+   */
+  constructor(private readonly ctx?: { target?: string }) {}
+
+  /**
+   * Rendered at once within a scheduled cycle, so that text is produced as the
+   * cycle goes and the swap only concatenates; the samples are then let go (at
+   * 100k series they weigh more than their text). Outside one (a test calling
+   * collect() directly) they are kept for the caller and the store.
    */
   ok(key: string, samples: Sample[]): void {
-    const target = cycleTarget.getStore();
-    this.parts.push({ key, samples: target === undefined ? samples : [], rendered: renderPart(samples, target ?? '') });
+    const target = this.ctx?.target;
+    this.parts.push(target === undefined ? { key, samples } : { key, samples: [], rendered: renderPart(samples, target) });
   }
 
   fail(key: string, error: unknown): void {

@@ -96,7 +96,7 @@ export class SnapshotStore {
         if ('error' in p) failed.push(p.key);
         else {
           // Parts made outside a scheduled cycle (tests, benchmarks) are rendered for their target here.
-          const rendered = p.rendered.target === state.config.name ? p.rendered : renderPart(p.samples, state.config.name);
+          const rendered = p.rendered?.target === state.config.name ? p.rendered : renderPart(p.samples, state.config.name);
           next.set(p.key, { rendered, collectedAt: now });
         }
       }
@@ -110,7 +110,7 @@ export class SnapshotStore {
     state.parts = next;
     state.rendered = renderTarget([...next.values()].map((p) => p.rendered));
     if ('result' in outcome) {
-      const invalid = outcome.result.parts.flatMap((p) => ('rendered' in p ? p.rendered.invalid : []));
+      const invalid = [...next.values()].filter((p) => p.collectedAt === now).flatMap((p) => p.rendered.invalid);
       if (invalid.length) this.log.warn({ source: state.kind, target: state.config.name, series: invalid.slice(0, 10) }, 'dropped series with invalid metric or label names');
     }
     this.metrics.series.set({ source: state.kind, target: state.config.name }, state.rendered.series);

@@ -24,6 +24,8 @@ export interface TargetConfig {
 }
 
 export interface CycleContext {
+  /** The target's name: pass the context to `new CycleResult(ctx)` so parts are rendered as they come. */
+  target?: string;
   /** Aborted at the cycle deadline and on shutdown. */
   signal: AbortSignal;
   /** Unix time in ms by which the cycle must end. */

@@ -65,7 +65,7 @@ export const fakeSource: SourceDefinition<FakeTarget> = {
           const o = asObject(it, `$[${i}]`);
           return { id: asString(o.id, `$[${i}].id`), name: asString(o.name, `$[${i}].name`) };
         });
-        const result = new CycleResult();
+        const result = new CycleResult(ctx);
         await Promise.all(
           items.map((it) =>
             result.part(`item/${it.id}`, async () => {

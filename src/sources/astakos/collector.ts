@@ -42,7 +42,7 @@ export class AstakosCollector implements Collector {
   }
 
   async collect(ctx: CycleContext): Promise<CycleResult> {
-    const result = new CycleResult();
+    const result = new CycleResult(ctx);
     const { userAuth } = this;
     const [user, services] = await Promise.all([
       userAuth ? settle(this.userHolder(ctx).then((holder) => this.client.quotas(ctx, userAuth, holder))) : undefined,

@@ -24,7 +24,7 @@ export class GnocchiCollector implements Collector {
   ) {}
 
   async collect(ctx: CycleContext): Promise<CycleResult> {
-    const result = new CycleResult();
+    const result = new CycleResult(ctx);
     await Promise.all(this.queries.map((q) => result.part(`query/${q.name}`, () => this.run(q, ctx))));
     return result;
   }

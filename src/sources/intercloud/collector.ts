@@ -6,7 +6,6 @@ import { IntercloudClient, type Point } from './client.js';
 import type { IntercloudTarget } from './config.js';
 import { Discovery, type OrgNode } from './discovery.js';
 import { forEachLimit } from './pool.js';
-import { withCycleSignal } from './signal.js';
 
 export const families: MetricFamily[] = [
   { name: 'intercloud_organisation_info', help: 'Always 1: an organisation of the reseller tree, its parent and whether it resells.', type: 'gauge' },
@@ -68,12 +67,8 @@ export class IntercloudCollector implements Collector {
     });
   }
 
-  collect(ctx: CycleContext): Promise<CycleResult> {
-    return withCycleSignal(ctx, (c) => this.cycle(c));
-  }
-
-  private async cycle(ctx: CycleContext): Promise<CycleResult> {
-    const result = new CycleResult();
+  async collect(ctx: CycleContext): Promise<CycleResult> {
+    const result = new CycleResult(ctx);
     const { tree, groups, error } = await this.discovery.current(ctx);
     if (error) result.fail('discovery', error);
     // Whatever the shard of the reseller, the series of its subtree in this shard are kept.

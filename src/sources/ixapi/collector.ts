@@ -21,7 +21,7 @@ export function createCollector(target: IxapiTarget, deps: SourceDeps): Collecto
   return {
     async collect(ctx) {
       const scope = { signal: ctx.signal, deadline: ctx.deadline };
-      const result = new CycleResult();
+      const result = new CycleResult(ctx);
       await Promise.all([
         ...types.map((type) =>
           result.part(partKey('network-services', type), async () => (await client.networkServices(type, scope)).flatMap(serviceSamples)),

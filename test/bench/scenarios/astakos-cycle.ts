@@ -4,7 +4,6 @@ import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { request } from 'undici';
 import { HttpClient } from '../../../src/core/http.js';
-import { cycleTarget } from '../../../src/core/cycle-target.js';
 import { SelfMetrics } from '../../../src/core/selfmetrics.js';
 import { AstakosCollector } from '../../../src/sources/astakos/collector.js';
 import type { AstakosTarget } from '../../../src/sources/astakos/config.js';
@@ -45,11 +44,11 @@ export default async function (): Promise<Record<string, unknown>> {
     for (let i = 0; i < CYCLES; i++) {
       const startedAt = Date.now();
       const t0 = performance.now();
-      const result = await cycleTarget.run('bench', () => collector.collect({ signal: new AbortController().signal, deadline: startedAt + 60_000, startedAt, log }));
+      const result = await collector.collect({ target: 'bench', signal: new AbortController().signal, deadline: startedAt + 60_000, startedAt, log });
       times.push(performance.now() - t0);
       if (result.errors.length) throw result.errors[0];
       parts = result.parts.length;
-      series = result.parts.reduce((n, p) => n + ('rendered' in p ? p.rendered.series : 0), 0);
+      series = result.parts.reduce((n, p) => n + ('rendered' in p && p.rendered ? p.rendered.series : 0), 0);
     }
     const cpu = process.cpuUsage(cpu0);
     times.sort((a, b) => a - b);

@@ -1,6 +1,5 @@
 import { pino } from 'pino';
 import { request } from 'undici';
-import { cycleTarget } from '../../../src/core/cycle-target.js';
 import { SelfMetrics } from '../../../src/core/selfmetrics.js';
 import { CycleResult, type Sample } from '../../../src/core/series.js';
 import { SnapshotStore } from '../../../src/core/snapshot.js';
@@ -23,13 +22,9 @@ const def = {
  * metrics (2,000 organisations = 100,000 series), one part per organisation,
  * yielding between parts as a collector waiting on upstream answers does.
  */
-function cycle(orgs: number, tick: number, pauseMs = -1): Promise<CycleResult> {
-  return cycleTarget.run('bench', () => produce(orgs, tick, pauseMs));
-}
-
 /** `pauseMs` between parts stands for the upstream waits of a real cycle; -1 only yields. */
-async function produce(orgs: number, tick: number, pauseMs: number): Promise<CycleResult> {
-  const result = new CycleResult();
+async function cycle(orgs: number, tick: number, pauseMs = -1): Promise<CycleResult> {
+  const result = new CycleResult({ target: 'bench' });
   for (let org = 0; org < orgs; org++) {
     if (pauseMs >= 0) await new Promise((r) => setTimeout(r, pauseMs));
     else if (org % 20 === 0) await new Promise((r) => setImmediate(r));
