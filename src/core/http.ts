@@ -1,5 +1,6 @@
 import { Agent, request, errors as undiciErrors, type Dispatcher } from 'undici';
 import PQueue from 'p-queue';
+import type { Counter, Histogram } from 'prom-client';
 import type { Logger } from '../log.js';
 import type { SelfMetrics } from './selfmetrics.js';
 import type { AuthProvider, Headers } from './auth/provider.js';
@@ -98,6 +99,9 @@ export class HttpClient {
   private readonly agent: Agent;
   private readonly queue: PQueue;
   private readonly labels: { source: string; target: string };
+  /** prom-client children by route (and code): the label lookups cost more than the updates. */
+  private readonly counters = new Map<string, Counter.Internal>();
+  private readonly histograms = new Map<string, Histogram.Internal<'source' | 'target' | 'endpoint'>>();
 
   constructor(private readonly opts: HttpClientOptions) {
     this.labels = { source: opts.source, target: opts.target };
@@ -233,8 +237,8 @@ export class HttpClient {
     const started = process.hrtime.bigint();
     const observe = (code: string) => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      this.opts.metrics.upstreamRequests.inc({ ...this.labels, endpoint: req.route, code });
-      this.opts.metrics.upstreamDuration.observe({ ...this.labels, endpoint: req.route }, seconds);
+      this.requestCounter(req.route, code).inc();
+      this.durationHistogram(req.route).observe(seconds);
     };
     try {
       const res = await request(url, {
@@ -257,6 +261,19 @@ export class HttpClient {
       clearTimeout(timer);
       req.signal?.removeEventListener('abort', onAbort);
     }
+  }
+
+  private requestCounter(route: string, code: string): Counter.Internal {
+    const key = `${route} ${code}`;
+    let child = this.counters.get(key);
+    if (!child) this.counters.set(key, (child = this.opts.metrics.upstreamRequests.labels({ ...this.labels, endpoint: route, code })));
+    return child;
+  }
+
+  private durationHistogram(route: string): Histogram.Internal<'source' | 'target' | 'endpoint'> {
+    let child = this.histograms.get(route);
+    if (!child) this.histograms.set(route, (child = this.opts.metrics.upstreamDuration.labels({ ...this.labels, endpoint: route })));
+    return child;
   }
 
   private async readCapped(res: Dispatcher.ResponseData, route: string): Promise<string> {
