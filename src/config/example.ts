@@ -27,7 +27,10 @@ function section(schema: ConfigSchema): Record<string, unknown> {
  * ignored by the loader.
  */
 export function exampleConfig(registry: SourceDefinition[]): Record<string, unknown> {
-  const out = section(processSchema());
+  const out: Record<string, unknown> = {
+    _doc: 'Every key with its default. Keep the source kinds you use, fill in their baseUrl and auth (the secrets preferably as *File paths), delete the rest; then check with --check-config.',
+    ...section(processSchema()),
+  };
   for (const def of registry) {
     const target = section(targetSchema(def));
     target.baseUrl = `https://${def.kind}.example`;
