@@ -1,6 +1,6 @@
 import t from 'tap';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,8 +10,6 @@ import { find, scrape } from './helpers/exposition.js';
 import { startTestExporter } from './helpers/start.js';
 
 const rules = fileURLToPath(new URL('../deploy/prometheus/rules/ixapi.rules.yml', import.meta.url));
-const tests = fileURLToPath(new URL('../deploy/prometheus/rules/ixapi.rules.test.yml', import.meta.url));
-const runbook = fileURLToPath(new URL('../deploy/prometheus/runbook/ixapi.md', import.meta.url));
 
 function promtool(...args: string[]) {
   const res = spawnSync('promtool', args, { encoding: 'utf8', timeout: 60_000 });
@@ -19,34 +17,7 @@ function promtool(...args: string[]) {
   return { code: res.status, out: `${res.stdout}${res.stderr}` };
 }
 
-t.test('promtool check rules', async (t) => {
-  const r = promtool('check', 'rules', rules);
-  t.equal(r.code, 0, r.out);
-  t.match(r.out, /SUCCESS: 5 rules found/);
-});
-
-t.test('promtool test rules: every alert firing and not firing', async (t) => {
-  const r = promtool('test', 'rules', tests);
-  t.equal(r.code, 0, r.out);
-  t.match(r.out, /SUCCESS/);
-});
-
-t.test('every alert has summary, description and a runbook_url whose anchor is in the runbook section', async (t) => {
-  const text = readFileSync(rules, 'utf8');
-  const alerts = [...text.matchAll(/- alert: (\w+)/g)].map((m) => m[1]!);
-  t.same(alerts, ['IxapiNetworkServiceError', 'IxapiNetworkServiceNotInProduction', 'IxapiConnectionAllocationHigh']);
-  const headings = new Set([...readFileSync(runbook, 'utf8').matchAll(/^#+ (.+)$/gm)].map((m) => m[1]!.trim().toLowerCase().replace(/[^a-z0-9 -]/g, '').replace(/ /g, '-')));
-  const tested = readFileSync(tests, 'utf8');
-  for (const block of text.split(/(?=- alert: )/).slice(1)) {
-    const name = /- alert: (\w+)/.exec(block)![1]!;
-    t.match(block, /summary: ".+"/, `${name} has a summary`);
-    t.match(block, /description: ".+"/, `${name} has a description`);
-    const anchor = /runbook_url: "deploy\/prometheus\/RUNBOOK\.md#([\w-]+)"/.exec(block)?.[1];
-    t.ok(anchor && headings.has(anchor), `${name} runbook anchor #${anchor} exists`);
-    t.ok(tested.includes(`alertname: ${name}`), `${name} has a promtool unit test`);
-  }
-});
-
+// promtool check/test of every rule file and their annotations: test/rules.test.ts.
 t.test('end to end: the demo world, as scraped, makes the error and allocation alerts fire', async (t) => {
   const demo = await ixapi.demo!({ seed: 42, log: createLogger({ level: 'silent' }) });
   const { exporter } = await startTestExporter({ ixapi: [{ ...demo.target, interval: '1h' }] }, [ixapi]);
