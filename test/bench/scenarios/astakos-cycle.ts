@@ -9,6 +9,7 @@ import { AstakosCollector } from '../../../src/sources/astakos/collector.js';
 import type { AstakosTarget } from '../../../src/sources/astakos/config.js';
 import { parseAstakosJson } from '../../../src/sources/astakos/parse.js';
 import { percentile, round, rssMb } from '../stats.js';
+import { benchContext } from '../context.js';
 
 const USERS = 2000;
 const CYCLES = 5;
@@ -42,9 +43,8 @@ export default async function (): Promise<Record<string, unknown>> {
     let series = 0;
     let parts = 0;
     for (let i = 0; i < CYCLES; i++) {
-      const startedAt = Date.now();
       const t0 = performance.now();
-      const result = await collector.collect({ target: 'bench', signal: new AbortController().signal, deadline: startedAt + 60_000, startedAt, log });
+      const result = await collector.collect(benchContext(log, 60_000));
       times.push(performance.now() - t0);
       if (result.errors.length) throw result.errors[0];
       parts = result.parts.length;

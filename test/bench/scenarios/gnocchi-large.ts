@@ -8,6 +8,7 @@ import gnocchi from '../../../src/sources/gnocchi/index.js';
 import type { GnocchiTarget } from '../../../src/sources/gnocchi/config.js';
 import { parseGnocchiJson } from '../../../src/sources/gnocchi/parse.js';
 import { percentile, round, rssMb } from '../stats.js';
+import { benchContext } from '../context.js';
 
 const PROJECTS = 100;
 const PER_PROJECT = 50;
@@ -43,9 +44,8 @@ export default async function (): Promise<Record<string, unknown>> {
     const cpu0 = process.cpuUsage();
     let totals: Record<string, number> = {};
     for (let i = 0; i < CYCLES; i++) {
-      const startedAt = Date.now();
       const t0 = performance.now();
-      const result = await collector.collect({ signal: new AbortController().signal, deadline: startedAt + 60_000, startedAt, log });
+      const result = await collector.collect(benchContext(log, 60_000));
       times.push(performance.now() - t0);
       if (result.errors.length) throw result.errors[0];
       totals = {};

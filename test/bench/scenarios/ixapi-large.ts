@@ -8,6 +8,7 @@ import type { IxapiCredentials } from '../../../src/simulator/ixapi.js';
 import { createCollector } from '../../../src/sources/ixapi/collector.js';
 import type { IxapiTarget } from '../../../src/sources/ixapi/config.js';
 import { percentile, round, rssMb } from '../stats.js';
+import { benchContext } from '../context.js';
 
 const SERVICES = 5000;
 const CONNECTIONS = 200;
@@ -42,9 +43,8 @@ export default async function (): Promise<Record<string, unknown>> {
     const times: number[] = [];
     let series = 0;
     for (let i = 0; i < CYCLES; i++) {
-      const startedAt = Date.now();
       const t0 = performance.now();
-      const result = await collector.collect({ signal: new AbortController().signal, deadline: startedAt + 120_000, startedAt, log });
+      const result = await collector.collect(benchContext(log, 120_000));
       times.push(performance.now() - t0);
       if (result.errors.length) throw result.errors[0];
       series = result.parts.reduce((n, p) => n + ('samples' in p ? p.samples.length : 0), 0);
