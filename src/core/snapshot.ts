@@ -100,10 +100,11 @@ export class SnapshotStore {
           next.set(p.key, { rendered, collectedAt: now });
         }
       }
-      for (const key of failed) {
+      if (failed.length) {
+        const failedKeys = new Set(failed);
         for (const [prevKey, part] of state.parts) {
           if (next.has(prevKey) || part.collectedAt < oldest) continue;
-          if (prevKey === key || prevKey.startsWith(`${key}/`)) next.set(prevKey, part);
+          if (underFailedKey(prevKey, failedKeys)) next.set(prevKey, part);
         }
       }
     }
@@ -131,4 +132,12 @@ export class SnapshotStore {
     this.renders.set(kind, done);
     return done;
   }
+}
+
+/** Whether `key` or one of its ancestors (`a/b` for `a/b/c`) failed: one lookup per level, not per failed key. */
+function underFailedKey(key: string, failed: Set<string>): boolean {
+  for (let end = key.length; end > 0; end = key.lastIndexOf('/', end - 1)) {
+    if (failed.has(key.slice(0, end))) return true;
+  }
+  return false;
 }
