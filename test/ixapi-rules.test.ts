@@ -4,10 +4,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createLogger } from '../src/log.js';
-import ixapi from '../src/sources/ixapi/index.js';
 import { find, scrape } from './helpers/exposition.js';
-import { startTestExporter } from './helpers/start.js';
+import { startIxapiDemo } from './helpers/ixapi-setup.js';
 
 const rules = fileURLToPath(new URL('../deploy/prometheus/rules/ixapi.rules.yml', import.meta.url));
 
@@ -19,13 +17,7 @@ function promtool(...args: string[]) {
 
 // promtool check/test of every rule file and their annotations: test/rules.test.ts.
 t.test('end to end: the demo world, as scraped, makes the error and allocation alerts fire', async (t) => {
-  const demo = await ixapi.demo!({ seed: 42, log: createLogger({ level: 'silent' }) });
-  const { exporter } = await startTestExporter({ ixapi: [{ ...demo.target, interval: '1h' }] }, [ixapi]);
-  t.teardown(async () => {
-    await exporter.close();
-    await demo.close();
-  });
-  await exporter.ready();
+  const exporter = await startIxapiDemo(t);
   const samples = (await scrape(exporter.url)).samples.filter((x) => x.name.startsWith('ixapi_'));
   const inError = find(samples, 'ixapi_network_service_state', { state: 'error' }).filter((x) => x.value === 1).length;
   t.ok(inError >= 1);

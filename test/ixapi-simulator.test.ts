@@ -1,9 +1,8 @@
 import t from 'tap';
 import { IxapiSimulator } from '../src/simulator/ixapi.js';
 import ixapi from '../src/sources/ixapi/index.js';
-import { createLogger } from '../src/log.js';
 import { find, scrape } from './helpers/exposition.js';
-import { startTestExporter } from './helpers/start.js';
+import { startIxapiDemo } from './helpers/ixapi-setup.js';
 
 const world = (sim: IxapiSimulator) => ({
   services: [...sim.services.values()].map((s) => sim.serviceJson(s)),
@@ -83,13 +82,7 @@ t.test('the API really carries cloud keys (so the secret scans are meaningful) a
 });
 
 t.test('demo(): an exporter on the demo target shows IX-API series, a service in error and a connection above 90 %', async (t) => {
-  const demo = await ixapi.demo!({ seed: 42, log: createLogger({ level: 'silent' }) });
-  const { exporter } = await startTestExporter({ ixapi: [{ ...demo.target, interval: '1h' }] }, [ixapi]);
-  t.teardown(async () => {
-    await exporter.close();
-    await demo.close();
-  });
-  await exporter.ready();
+  const exporter = await startIxapiDemo(t);
   const s = await scrape(exporter.url);
   t.equal(find(s.samples, 'capacity_exporter_collect_success', { source: 'ixapi' })[0]!.value, 1);
   t.ok(find(s.samples, 'ixapi_network_service_state', { state: 'error' }).some((x) => x.value === 1), 'a service in error');

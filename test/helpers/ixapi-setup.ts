@@ -1,5 +1,6 @@
 import type { Test } from 'tap';
 import { IxapiSimulator, type IxapiSimOptions } from '../../src/simulator/ixapi.js';
+import { createLogger } from '../../src/log.js';
 import ixapi from '../../src/sources/ixapi/index.js';
 import { scrape } from './exposition.js';
 import { startTestExporter } from './start.js';
@@ -43,4 +44,16 @@ export async function startIxapi(
       return scrape(exporter.url);
     },
   };
+}
+
+/** An exporter on the demo's IX-API world (as `npm run demo` starts it), first cycle done. */
+export async function startIxapiDemo(t: Test) {
+  const demo = await ixapi.demo!({ seed: 42, log: createLogger({ level: 'silent' }) });
+  const { exporter } = await startTestExporter({ ixapi: [{ ...demo.target, interval: '1h' }] }, [ixapi]);
+  t.teardown(async () => {
+    await exporter.close();
+    await demo.close();
+  });
+  await exporter.ready();
+  return exporter;
 }
