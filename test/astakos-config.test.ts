@@ -8,7 +8,7 @@ import astakos from '../src/sources/astakos/index.js';
 import type { AstakosTarget } from '../src/sources/astakos/config.js';
 import { identityUrl } from '../src/sources/astakos/collector.js';
 import { scrape } from './helpers/exposition.js';
-import { startTestExporter } from './helpers/start.js';
+import { startReadyExporter } from './helpers/start.js';
 
 function problems(target: Record<string, unknown>): string[] {
   try {
@@ -55,12 +55,7 @@ t.test('identity URL: derived beside /account/v1.0, none for the draft API, or a
 
 t.test('demo: a valid target whose world always has an exhausted quota and pending commissions', async (t) => {
   const setup = await astakos.demo!({ seed: 42, log: createLogger({ level: 'silent', format: 'json' }) });
-  const { exporter } = await startTestExporter({ astakos: [setup.target] }, [astakos]);
-  t.teardown(async () => {
-    await exporter.close();
-    await setup.close();
-  });
-  await exporter.ready();
+  const { exporter } = await startReadyExporter(t, { astakos: [setup.target] }, [astakos], setup);
   const { samples, text } = await scrape(exporter.url);
   t.equal(samples.find((s) => s.name === 'capacity_exporter_collect_success' && s.labels.source === 'astakos')?.value, 1);
   const limits = new Map(samples.filter((s) => s.name === 'astakos_quota_limit').map((s) => [JSON.stringify(s.labels), s.value]));

@@ -3,20 +3,17 @@ import { gunzipSync } from 'node:zlib';
 import { request } from 'undici';
 import { FakeUpstream, FAKE_TOKEN, fakeSource } from './helpers/fake-source.js';
 import { find, parseExposition, scrape } from './helpers/exposition.js';
-import { startTestExporter } from './helpers/start.js';
+import { startReadyExporter } from './helpers/start.js';
 
 async function setup(t: Test, extra: Record<string, unknown> = {}, count = 3) {
   const up = new FakeUpstream(count);
   const url = await up.listen();
-  const { exporter, logText } = await startTestExporter(
+  const { exporter, logText } = await startReadyExporter(
+    t,
     { fake: [{ name: 'f1', baseUrl: url, interval: '1h', retries: 0, auth: { token: FAKE_TOKEN } }], ...extra },
     [fakeSource],
+    up,
   );
-  t.teardown(async () => {
-    await exporter.close();
-    await up.close();
-  });
-  await exporter.ready();
   return { up, exporter, logText };
 }
 

@@ -3,17 +3,12 @@ import intercloud from '../src/sources/intercloud/index.js';
 import { find, scrape } from './helpers/exposition.js';
 import { registry } from './helpers/intercloud-harness.js';
 import { captureLogger } from './helpers/log.js';
-import { startTestExporter } from './helpers/start.js';
+import { startReadyExporter } from './helpers/start.js';
 
 t.test('demo(): a nested simulator on loopback that the exporter scrapes', async (t) => {
   const demo = await intercloud.demo!({ seed: 42, log: captureLogger().log });
   t.match(demo.target.baseUrl, /^http:\/\/127\.0\.0\.1:\d+$/);
-  const { exporter } = await startTestExporter({ intercloud: [demo.target] }, registry);
-  t.teardown(async () => {
-    await exporter.close();
-    await demo.close();
-  });
-  await exporter.ready();
+  const { exporter } = await startReadyExporter(t, { intercloud: [demo.target] }, registry, demo);
   const s = (await scrape(exporter.url)).samples;
   const orgs = find(s, 'intercloud_organisation_info', { target: 'intercloud-demo' });
   t.ok(orgs.length >= 30, `${orgs.length} organisations`);

@@ -4,7 +4,7 @@ import { IntercloudSimulator } from '../src/simulator/intercloud.js';
 import { shardOf } from '../src/sources/intercloud/shard.js';
 import { scrape } from './helpers/exposition.js';
 import { registry, values } from './helpers/intercloud-harness.js';
-import { startTestExporter } from './helpers/start.js';
+import { startReadyExporter } from './helpers/start.js';
 
 t.test('two shards together cover every organisation and group exactly once', async (t) => {
   const sim = new IntercloudSimulator({ seed: 11, organisations: 24, depth: 3, groupsPerOrg: [1, 2], regionsPerGroup: 2, nullRate: 0, emptyRate: 0 });
@@ -16,12 +16,7 @@ t.test('two shards together cover every organisation and group exactly once', as
     shard: { index, count: 2 },
     auth: { personalAccessToken: sim.personalAccessToken },
   });
-  const { exporter } = await startTestExporter({ intercloud: [target(0), target(1)] }, registry);
-  t.teardown(async () => {
-    await exporter.close();
-    await sim.close();
-  });
-  await exporter.ready();
+  const { exporter } = await startReadyExporter(t, { intercloud: [target(0), target(1)] }, registry, sim);
   const s = (await scrape(exporter.url)).samples;
   const orgsOf = (name: string) => values(s, 'intercloud_organisation_info', { target: name }).map((x) => x.labels.organisation_id!);
   const [a, b] = [orgsOf('ic0'), orgsOf('ic1')];
@@ -45,12 +40,7 @@ t.test('a reseller that cannot be listed keeps its subtree in every shard', asyn
     shard: { index, count: 2 },
     auth: { personalAccessToken: sim.personalAccessToken },
   });
-  const { exporter } = await startTestExporter({ intercloud: [target(0), target(1)] }, registry);
-  t.teardown(async () => {
-    await exporter.close();
-    await sim.close();
-  });
-  await exporter.ready();
+  const { exporter } = await startReadyExporter(t, { intercloud: [target(0), target(1)] }, registry, sim);
   const below = (id: string): string[] => sim.organisation(id)!.children.flatMap((c) => [c, ...below(c)]);
   const reseller = sim.organisations().filter((o) => o !== sim.root).sort((a, b) => below(b.id).length - below(a.id).length)[0]!;
   const subtree = new Set(below(reseller.id));

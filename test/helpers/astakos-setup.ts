@@ -2,7 +2,7 @@ import type { Test } from 'tap';
 import astakos from '../../src/sources/astakos/index.js';
 import { AstakosSimulator, type AstakosSimulatorOptions } from '../../src/simulator/astakos.js';
 import { scrape, type ParsedSample } from './exposition.js';
-import { startTestExporter } from './start.js';
+import { startReadyExporter } from './start.js';
 
 /** An Astakos simulator and an exporter with one `astakos` target named `a` pointing at it. */
 export async function astakosSetup(
@@ -12,15 +12,12 @@ export async function astakosSetup(
 ) {
   const sim = new AstakosSimulator({ seed: 7, users: 3, ...simOpts });
   await sim.listen();
-  const { exporter, logText } = await startTestExporter(
+  const { exporter, logText } = await startReadyExporter(
+    t,
     { astakos: [{ name: 'a', baseUrl: sim.baseUrl, interval: '1h', retries: 0, ...target(sim) }] },
     [astakos],
+    sim,
   );
-  t.teardown(async () => {
-    await exporter.close();
-    await sim.close();
-  });
-  await exporter.ready();
   const state = () => exporter.store.get('astakos', 'a')!;
   return {
     sim,

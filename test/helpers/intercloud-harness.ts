@@ -3,7 +3,7 @@ import { IntercloudSimulator, type IntercloudSimOptions } from '../../src/simula
 import intercloud from '../../src/sources/intercloud/index.js';
 import type { SourceDefinition } from '../../src/sources/types.js';
 import { find, scrape, type ParsedSample } from './exposition.js';
-import { startTestExporter } from './start.js';
+import { startReadyExporter } from './start.js';
 
 export const registry = [intercloud as unknown as SourceDefinition];
 
@@ -14,18 +14,15 @@ export const registry = [intercloud as unknown as SourceDefinition];
 export async function startIntercloud(t: Test, simOpts: IntercloudSimOptions = {}, target: Record<string, unknown> = {}, extra: Record<string, unknown> = {}) {
   const sim = new IntercloudSimulator({ seed: 7, organisations: 6, depth: 3, groupsPerOrg: [1, 2], nullRate: 0, emptyRate: 0, ...simOpts });
   const baseUrl = await sim.listen();
-  const { exporter, logText } = await startTestExporter(
+  const { exporter, logText } = await startReadyExporter(
+    t,
     {
       intercloud: [{ name: 'ic', baseUrl, interval: '1h', retries: 0, auth: { personalAccessToken: sim.personalAccessToken }, ...target }],
       ...extra,
     },
     registry,
+    sim,
   );
-  t.teardown(async () => {
-    await exporter.close();
-    await sim.close();
-  });
-  await exporter.ready();
   return {
     sim,
     exporter,

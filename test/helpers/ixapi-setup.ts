@@ -3,7 +3,7 @@ import { IxapiSimulator, type IxapiSimOptions } from '../../src/simulator/ixapi.
 import { createLogger } from '../../src/log.js';
 import ixapi from '../../src/sources/ixapi/index.js';
 import { scrape } from './exposition.js';
-import { startTestExporter } from './start.js';
+import { startReadyExporter } from './start.js';
 
 export type Flow = 'oauth2' | 'key-secret';
 
@@ -23,17 +23,12 @@ export async function startIxapi(
   const sim = new IxapiSimulator({ seed: 7, services: 6, connections: 3, ...opts.sim });
   await sim.listen();
   const extra = typeof opts.target === 'function' ? opts.target(sim) : opts.target;
-  const { exporter, logText } = await startTestExporter(
-    {
-      ixapi: [{ name: 'ix', baseUrl: sim.baseUrl, interval: '1h', retries: 0, auth: authFor(sim, opts.flow ?? 'oauth2'), ...extra }],
-    },
+  const { exporter, logText } = await startReadyExporter(
+    t,
+    { ixapi: [{ name: 'ix', baseUrl: sim.baseUrl, interval: '1h', retries: 0, auth: authFor(sim, opts.flow ?? 'oauth2'), ...extra }] },
     [ixapi],
+    sim,
   );
-  t.teardown(async () => {
-    await exporter.close();
-    await sim.close();
-  });
-  await exporter.ready();
   return {
     sim,
     exporter,
@@ -49,11 +44,6 @@ export async function startIxapi(
 /** An exporter on the demo's IX-API world (as `npm run demo` starts it), first cycle done. */
 export async function startIxapiDemo(t: Test) {
   const demo = await ixapi.demo!({ seed: 42, log: createLogger({ level: 'silent' }) });
-  const { exporter } = await startTestExporter({ ixapi: [{ ...demo.target, interval: '1h' }] }, [ixapi]);
-  t.teardown(async () => {
-    await exporter.close();
-    await demo.close();
-  });
-  await exporter.ready();
+  const { exporter } = await startReadyExporter(t, { ixapi: [{ ...demo.target, interval: '1h' }] }, [ixapi], demo);
   return exporter;
 }

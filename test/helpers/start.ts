@@ -1,3 +1,4 @@
+import type { Test } from 'tap';
 import { startExporter, type Exporter } from '../../src/app.js';
 import { parseConfig } from '../../src/config/load.js';
 import type { Logger } from '../../src/log.js';
@@ -23,4 +24,23 @@ export async function startTestExporter(
     startupJitterMs: opts.startupJitterMs ?? 0,
   });
   return { exporter, logText: captured.text };
+}
+
+/**
+ * startTestExporter for one test: the exporter and the upstream it scrapes are
+ * closed when the test ends, and it resolves once every first cycle is done.
+ */
+export async function startReadyExporter(
+  t: Test,
+  raw: Record<string, unknown>,
+  registry: SourceDefinition[],
+  upstream: { close(): Promise<void> },
+): Promise<{ exporter: Exporter; logText: () => string }> {
+  const started = await startTestExporter(raw, registry);
+  t.teardown(async () => {
+    await started.exporter.close();
+    await upstream.close();
+  });
+  await started.exporter.ready();
+  return started;
 }
