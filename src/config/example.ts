@@ -1,10 +1,6 @@
 import type { SourceDefinition } from '../sources/types.js';
-import type { ConfigSchema, SchemaEntry } from './fields.js';
+import { isEntry, type ConfigSchema } from './fields.js';
 import { processSchema, targetSchema } from './schema.js';
-
-function isEntry(node: SchemaEntry | ConfigSchema): node is SchemaEntry {
-  return Object.prototype.hasOwnProperty.call(node, 'default');
-}
 
 /** Every key of a schema with its default; `_doc` maps each key to its description. */
 function section(schema: ConfigSchema): Record<string, unknown> {

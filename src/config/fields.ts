@@ -18,6 +18,11 @@ export interface SchemaEntry {
   jsonText?: boolean;
 }
 
+/** A leaf of the schema (it has a default), as opposed to a nested section. */
+export function isEntry(node: SchemaEntry | ConfigSchema): node is SchemaEntry {
+  return Object.prototype.hasOwnProperty.call(node, 'default');
+}
+
 /**
  * A secret key `name` and its twin `nameFile`, whose file content (without a
  * trailing newline) is used instead. Giving both is an error; so is a file that

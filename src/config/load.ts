@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import convict from 'convict';
 import { registerSecret } from '../log.js';
 import type { SourceDefinition, TargetConfig } from '../sources/types.js';
-import type { ConfigSchema, SchemaEntry } from './fields.js';
+import { isEntry, type ConfigSchema } from './fields.js';
 import { registerFormats } from './formats.js';
 import { processSchema, targetSchema } from './schema.js';
 
@@ -180,10 +180,6 @@ function withoutDocs(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(withoutDocs);
   if (typeof value !== 'object' || value === null) return value;
   return Object.fromEntries(Object.entries(value).filter(([k]) => k !== '_doc').map(([k, v]) => [k, withoutDocs(v)]));
-}
-
-function isEntry(node: SchemaEntry | ConfigSchema): node is SchemaEntry {
-  return Object.prototype.hasOwnProperty.call(node, 'default');
 }
 
 function convictProblem(line: string): string {

@@ -9,8 +9,11 @@ export const CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 
+const NEEDS_ESCAPE = /[\\"\n]/;
+
+/** Most values need no escaping; the test is much cheaper than the replace. */
 export function escapeLabelValue(value: string): string {
-  return /[\\"\n]/.test(value) ? value.replace(/[\\"\n]/g, (c) => (c === '\n' ? '\\n' : `\\${c}`)) : value;
+  return NEEDS_ESCAPE.test(value) ? value.replace(/[\\"\n]/g, (c) => (c === '\n' ? '\\n' : `\\${c}`)) : value;
 }
 
 function escapeHelp(text: string): string {
@@ -38,7 +41,6 @@ export interface RenderedPart {
   invalid: string[];
 }
 
-const NEEDS_ESCAPE = /[\\"\n]/;
 const validNames = new Set<string>();
 const labelPrefixes = new Map<string, string>();
 
@@ -83,8 +85,7 @@ export function renderPart(samples: readonly Sample[], target: string): Rendered
           text = undefined;
           break;
         }
-        const v = s.labels[label]!;
-        text += prefix + (NEEDS_ESCAPE.test(v) ? escapeLabelValue(v) : v) + '"';
+        text += prefix + escapeLabelValue(s.labels[label]!) + '"';
       }
       lastLabels = s.labels;
       lastText = text;
