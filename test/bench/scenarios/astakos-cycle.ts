@@ -1,6 +1,3 @@
-import { spawn } from 'node:child_process';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { request } from 'undici';
 import { HttpClient } from '../../../src/core/http.js';
@@ -10,6 +7,7 @@ import type { AstakosTarget } from '../../../src/sources/astakos/config.js';
 import { parseAstakosJson } from '../../../src/sources/astakos/parse.js';
 import { percentile, round, rssMb } from '../stats.js';
 import { benchContext } from '../context.js';
+import { startSimulatorProcess } from '../sim-process.js';
 
 const USERS = 2000;
 const CYCLES = 5;
@@ -22,13 +20,9 @@ const PARSES = 20;
  * yields, and what reading 2^63-1 exactly costs over plain JSON.parse.
  */
 export default async function (): Promise<Record<string, unknown>> {
-  const child = spawn(process.execPath, [fileURLToPath(new URL('../astakos-sim.js', import.meta.url)), String(USERS), '20'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const simulator = await startSimulatorProcess<{ baseUrl: string; userToken: string; serviceTokens: string[] }>('astakos-sim.js', [String(USERS), '20']);
   try {
-    const line = await new Promise<string>((resolve, reject) => {
-      createInterface({ input: child.stdout! }).once('line', resolve);
-      child.once('exit', (code) => reject(new Error(`simulator exited with ${code}`)));
-    });
-    const sim = JSON.parse(line) as { baseUrl: string; userToken: string; serviceTokens: string[] };
+    const { sim } = simulator;
     const log = pino({ level: 'silent' });
     const metrics = new SelfMetrics('bench');
     const http = new HttpClient({ source: 'astakos', target: 'bench', baseUrl: sim.baseUrl, timeoutMs: 60_000, retries: 0, maxResponseBytes: 512 * 1024 * 1024, concurrency: 4, requestsPerSecond: 0, metrics, log });
@@ -78,6 +72,6 @@ export default async function (): Promise<Record<string, unknown>> {
       rss_mb: rssMb(),
     };
   } finally {
-    child.kill('SIGTERM');
+    simulator.stop();
   }
 }

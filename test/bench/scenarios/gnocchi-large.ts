@@ -1,6 +1,3 @@
-import { spawn } from 'node:child_process';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { HttpClient } from '../../../src/core/http.js';
 import { SelfMetrics } from '../../../src/core/selfmetrics.js';
@@ -9,6 +6,7 @@ import type { GnocchiTarget } from '../../../src/sources/gnocchi/config.js';
 import { parseGnocchiJson } from '../../../src/sources/gnocchi/parse.js';
 import { percentile, round, rssMb } from '../stats.js';
 import { benchContext } from '../context.js';
+import { startSimulatorProcess } from '../sim-process.js';
 
 const PROJECTS = 100;
 const PER_PROJECT = 50;
@@ -22,13 +20,9 @@ const CYCLES = 5;
  * NaN tokens, and checks the total.
  */
 export default async function (): Promise<Record<string, unknown>> {
-  const child = spawn(process.execPath, [fileURLToPath(new URL('../gnocchi-sim.js', import.meta.url)), String(PROJECTS), String(PER_PROJECT)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const simulator = await startSimulatorProcess<{ keystoneUrl: string; username: string; password: string; instances: number; expectedVcpus: number }>('gnocchi-sim.js', [String(PROJECTS), String(PER_PROJECT)]);
   try {
-    const line = await new Promise<string>((resolve, reject) => {
-      createInterface({ input: child.stdout! }).once('line', resolve);
-      child.once('exit', (code) => reject(new Error(`simulator exited with ${code}`)));
-    });
-    const sim = JSON.parse(line) as { keystoneUrl: string; username: string; password: string; instances: number; expectedVcpus: number };
+    const { sim } = simulator;
     const log = pino({ level: 'silent' });
     const metrics = new SelfMetrics('bench');
     const http = new HttpClient({ source: 'gnocchi', target: 'bench', timeoutMs: 60_000, retries: 0, maxResponseBytes: 512 * 1024 * 1024, concurrency: 4, requestsPerSecond: 0, metrics, log });
@@ -45,7 +39,7 @@ export default async function (): Promise<Record<string, unknown>> {
     let totals: Record<string, number> = {};
     for (let i = 0; i < CYCLES; i++) {
       const t0 = performance.now();
-      const result = await collector.collect(benchContext(log, 60_000));
+      const result = await collector.collect(benchContext(log, 60_000, { keepSamples: true }));
       times.push(performance.now() - t0);
       if (result.errors.length) throw result.errors[0];
       totals = {};
@@ -82,6 +76,6 @@ export default async function (): Promise<Record<string, unknown>> {
       pass: totals.gnocchi_vcpus === sim.expectedVcpus && totals.gnocchi_vcpus_filled === sim.expectedVcpus && nanParse / jsonParse < 5,
     };
   } finally {
-    child.kill('SIGTERM');
+    simulator.stop();
   }
 }

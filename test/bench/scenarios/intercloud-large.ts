@@ -1,14 +1,11 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { startExporter } from '../../../src/app.js';
 import { parseConfig } from '../../../src/config/load.js';
 import intercloud from '../../../src/sources/intercloud/index.js';
 import type { SourceDefinition } from '../../../src/sources/types.js';
+import { startSimulatorProcess } from '../sim-process.js';
 import { round } from '../stats.js';
 
 const ORGANISATIONS = 2000;
@@ -26,12 +23,10 @@ const CONCURRENCY = 64;
  * The simulator runs in a child process so its CPU is not counted.
  */
 export default async function (): Promise<Record<string, unknown>> {
-  const script = fileURLToPath(new URL('../intercloud-sim.js', import.meta.url));
   const simOpts = { seed: 2020, organisations: ORGANISATIONS - 1, depth: 3, groupsPerOrg: GROUPS, regionsPerGroup: REGIONS, latencyMs: LATENCY_MS };
-  const child = spawn(process.execPath, [script, JSON.stringify(simOpts)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const simulator = await startSimulatorProcess<{ url: string; personalAccessToken: string; organisations: number; groups: number }>('intercloud-sim.js', [JSON.stringify(simOpts)]);
   try {
-    const [line] = (await once(createInterface({ input: child.stdout! }), 'line')) as [string];
-    const sim = JSON.parse(line) as { url: string; personalAccessToken: string; organisations: number; groups: number };
+    const { sim } = simulator;
     const queries = sim.groups * REGIONS;
     const config = parseConfig(
       {
@@ -57,14 +52,14 @@ export default async function (): Promise<Record<string, unknown>> {
       const firstCycle = (performance.now() - firstStarted) / 1000;
       global.gc?.();
       const load = loadavg()[0]!;
-      const simCpu0 = childCpuMs(child.pid);
+      const simCpu0 = childCpuMs(simulator.pid);
       const cpu0 = process.cpuUsage();
       const t0 = performance.now();
       await exporter.runCycle('intercloud', 'bench');
       const seconds = (performance.now() - t0) / 1000;
       const cpu = process.cpuUsage(cpu0);
       const cpuPercent = ((cpu.user + cpu.system) / 1000 / (seconds * 1000)) * 100;
-      const simCpu = childCpuMs(child.pid) - simCpu0;
+      const simCpu = childCpuMs(simulator.pid) - simCpu0;
       const peakRssMb = process.resourceUsage().maxRSS / 1024;
       const series = exporter.store.get('intercloud', 'bench')?.rendered.series ?? 0;
       const ideal = (queries * LATENCY_MS) / CONCURRENCY / 1000;
@@ -91,7 +86,7 @@ export default async function (): Promise<Record<string, unknown>> {
       await exporter.close();
     }
   } finally {
-    child.kill('SIGTERM');
+    simulator.stop();
   }
 }
 

@@ -1,6 +1,3 @@
-import { spawn } from 'node:child_process';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { HttpClient } from '../../../src/core/http.js';
 import { SelfMetrics } from '../../../src/core/selfmetrics.js';
@@ -9,6 +6,7 @@ import { createCollector } from '../../../src/sources/ixapi/collector.js';
 import type { IxapiTarget } from '../../../src/sources/ixapi/config.js';
 import { percentile, round, rssMb } from '../stats.js';
 import { benchContext } from '../context.js';
+import { startSimulatorProcess } from '../sim-process.js';
 
 const SERVICES = 5000;
 const CONNECTIONS = 200;
@@ -21,13 +19,9 @@ const CYCLES = 5;
  * whole cycle and the series it yields.
  */
 export default async function (): Promise<Record<string, unknown>> {
-  const child = spawn(process.execPath, [fileURLToPath(new URL('../ixapi-sim.js', import.meta.url)), String(SERVICES), String(CONNECTIONS)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const simulator = await startSimulatorProcess<{ baseUrl: string; credentials: IxapiCredentials }>('ixapi-sim.js', [String(SERVICES), String(CONNECTIONS)]);
   try {
-    const line = await new Promise<string>((resolve, reject) => {
-      createInterface({ input: child.stdout! }).once('line', resolve);
-      child.once('exit', (code) => reject(new Error(`simulator exited with ${code}`)));
-    });
-    const sim = JSON.parse(line) as { baseUrl: string; credentials: IxapiCredentials };
+    const { sim } = simulator;
     const log = pino({ level: 'silent' });
     const metrics = new SelfMetrics('bench');
     const http = new HttpClient({ source: 'ixapi', target: 'bench', baseUrl: sim.baseUrl, timeoutMs: 60_000, retries: 0, maxResponseBytes: 256 * 1024 * 1024, concurrency: 4, requestsPerSecond: 0, metrics, log });
@@ -47,7 +41,7 @@ export default async function (): Promise<Record<string, unknown>> {
       const result = await collector.collect(benchContext(log, 120_000));
       times.push(performance.now() - t0);
       if (result.errors.length) throw result.errors[0];
-      series = result.parts.reduce((n, p) => n + ('samples' in p ? p.samples.length : 0), 0);
+      series = result.parts.reduce((n, p) => n + ('rendered' in p && p.rendered ? p.rendered.series : 0), 0);
     }
     times.sort((a, b) => a - b);
     await http.close();
@@ -61,6 +55,6 @@ export default async function (): Promise<Record<string, unknown>> {
       rss_mb: rssMb(),
     };
   } finally {
-    child.kill('SIGTERM');
+    simulator.stop();
   }
 }

@@ -1,0 +1,30 @@
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+export interface SimulatorProcess<S> {
+  /** What the simulator printed once listening (its URL, credentials, sizes). */
+  sim: S;
+  pid: number | undefined;
+  stop(): void;
+}
+
+/**
+ * Starts a simulator script of test/bench/ (`intercloud-sim.js` ...) in a
+ * process of its own, so the exporter's CPU is measured alone, and reads the
+ * JSON line it prints once listening.
+ */
+export async function startSimulatorProcess<S>(script: string, args: string[]): Promise<SimulatorProcess<S>> {
+  const child = spawn(process.execPath, [fileURLToPath(new URL(`./${script}`, import.meta.url)), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const stop = () => void child.kill('SIGTERM');
+  try {
+    const line = await new Promise<string>((resolve, reject) => {
+      createInterface({ input: child.stdout! }).once('line', resolve);
+      child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
+    });
+    return { sim: JSON.parse(line) as S, pid: child.pid, stop };
+  } catch (err) {
+    stop();
+    throw err;
+  }
+}
