@@ -1,5 +1,6 @@
 import t, { type Test } from 'tap';
 import { execFileSync } from 'node:child_process';
+import { getEventListeners } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
@@ -486,6 +487,38 @@ t.test('abort via signal while waiting in the queue', async (t) => {
   t.ok(Date.now() - started < 250, 'gave up its place before the slot freed');
   await first;
   t.equal(sim.hits('/slow'), 1, 'the aborted request was never sent');
+});
+
+t.test('a cycle of requests on one signal adds one abort listener, and cancels them all', async (t) => {
+  const { sim, http } = await setup(t, { concurrency: 4 });
+  sim.route('GET', '/slow/:n', () => hang());
+  const ac = new AbortController();
+  const requests = Array.from({ length: 200 }, (_, n) => http.request({ path: `/slow/${n}`, route: '/slow/:n', signal: ac.signal }));
+  await delay(50);
+  t.equal(getEventListeners(ac.signal, 'abort').length, 1, '200 requests, in flight and queued, share one listener');
+  ac.abort();
+  const outcomes = await Promise.allSettled(requests);
+  t.ok(outcomes.every((o) => o.status === 'rejected' && o.reason instanceof RequestError && o.reason.code === 'aborted'), 'every request rejected as aborted');
+  t.equal(sim.hits(/^\/slow\//), 4, 'only the requests in flight were ever sent');
+});
+
+t.test('requests abandoned in a rate-limited queue take no slot from the next ones', async (t) => {
+  const { sim, http } = await setup(t, { concurrency: 1, requestsPerSecond: 10 });
+  sim.route('GET', '/tick/:n', () => ({ body: {} }));
+  const old = new AbortController();
+  const abandoned = Array.from({ length: 20 }, (_, n) => http.request({ path: `/tick/${n}`, route: '/tick/:n', signal: old.signal }).catch((e: unknown) => e));
+  await delay(20);
+  old.abort();
+  const outcomes = await Promise.all(abandoned);
+  const sent = sim.hits(/^\/tick\/\d/);
+  t.ok(sent <= 1, `only the request in its slot was sent (${sent})`);
+  t.equal(outcomes.filter((e) => e instanceof RequestError && e.code === 'aborted').length, 20 - sent, 'every other one rejected as aborted');
+  await delay(150);
+  const started = Date.now();
+  await Promise.all(Array.from({ length: 2 }, (_, n) => http.request({ path: `/tick/next${n}`, route: '/tick/:n' })));
+  const took = Date.now() - started;
+  t.ok(took < 700, `two new requests at 10/s took ${took} ms, not the 2 s that 20 abandoned ones would have held`);
+  t.equal(sim.hits(/^\/tick\/\d/), sent, 'no abandoned request was sent later');
 });
 
 t.test('abort via signal during the backoff wait', async (t) => {

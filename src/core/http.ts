@@ -1,10 +1,14 @@
-import { Agent, request, errors as undiciErrors, type Dispatcher } from 'undici';
+import { Agent } from 'undici';
 import PQueue from 'p-queue';
 import type { Counter, Histogram } from 'prom-client';
 import type { Logger } from '../log.js';
 import type { SelfMetrics } from './selfmetrics.js';
 import type { AuthProvider, Headers } from './auth/provider.js';
 import { backoffDelay, parseRetryAfter, sleep } from './retry.js';
+import { AbortFanout, type Cancellable } from './abort-fanout.js';
+import { Exchange, type RawResponse } from './exchange.js';
+import { HttpError, RequestError, type RequestErrorCode } from './http-errors.js';
+import { RequestFifo, type QueueTicket, type RequestQueueOptions } from './request-fifo.js';
 
 export type QueryValue = string | number | boolean | undefined | null | Array<string | number>;
 
@@ -58,46 +62,15 @@ export interface JsonResponse<T = unknown> {
   data: T;
 }
 
-/** A non-2xx answer after retries; `body` is the parsed JSON error body when there was one. */
-export class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly route: string,
-    readonly body: unknown,
-    text: string,
-  ) {
-    super(`${route}: HTTP ${status}${text ? `: ${text.slice(0, 300)}` : ''}`);
-    this.name = 'HttpError';
-  }
-}
-
-export type RequestErrorCode = 'timeout' | 'network' | 'too_large' | 'bad_json' | 'aborted';
-
-/** A request that got no usable answer: timeout, network error, oversized or unparsable body. */
-export class RequestError extends Error {
-  constructor(
-    readonly code: RequestErrorCode,
-    readonly route: string,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(`${route}: ${message}`, options);
-    this.name = 'RequestError';
-  }
-}
-
-interface RawResponse {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  text: string;
-}
+export { HttpError, RequestError, type RequestErrorCode } from './http-errors.js';
 
 const RETRYABLE_ERRORS = new Set<RequestErrorCode>(['timeout', 'network']);
 
 /** One per target: a keep-alive pool, a request queue with its concurrency and rate, retries, metrics. */
 export class HttpClient {
   private readonly agent: Agent;
-  private readonly queue: PQueue;
+  private readonly queue: PQueue<RequestFifo, RequestQueueOptions>;
+  private readonly fanout = new AbortFanout();
   private readonly labels: { source: string; target: string };
   /** prom-client children by route (and code): the label lookups cost more than the updates. */
   private readonly counters = new Map<string, Counter.Internal>();
@@ -114,23 +87,28 @@ export class HttpClient {
       keepAliveTimeout: 30_000,
       connections: opts.concurrency + 2,
     });
-    this.queue = new PQueue({ concurrency: opts.concurrency, ...rateLimit(opts.requestsPerSecond) });
+    this.queue = new PQueue({ concurrency: opts.concurrency, ...rateLimit(opts.requestsPerSecond), queueClass: RequestFifo });
     if (opts.insecureSkipVerify) {
       opts.log.warn({ source: opts.source, target: opts.target }, 'TLS certificate verification is disabled (tls.insecureSkipVerify)');
     }
   }
 
   async request<T = unknown>(req: RequestOptions): Promise<JsonResponse<T>> {
+    const call = new Call(req.route);
+    const { signal } = req;
+    if (signal) this.fanout.add(signal, call);
     try {
-      return await this.requestWithRetries<T>(req);
+      return await this.requestWithRetries<T>(req, call);
     } catch (err) {
-      // Aborts surface from the queue, a backoff wait or a token wait as the signal's reason.
-      if (req.signal?.aborted && !(err instanceof RequestError)) throw new RequestError('aborted', req.route, 'cancelled', { cause: err });
+      // Aborts surface from a backoff wait or a token wait as the signal's reason.
+      if (signal?.aborted && !(err instanceof RequestError)) throw new RequestError('aborted', req.route, 'cancelled', { cause: err });
       throw err;
+    } finally {
+      if (signal) this.fanout.remove(signal, call);
     }
   }
 
-  private async requestWithRetries<T>(req: RequestOptions): Promise<JsonResponse<T>> {
+  private async requestWithRetries<T>(req: RequestOptions, call: Call): Promise<JsonResponse<T>> {
     const url = this.buildUrl(req);
     const deadline = req.deadline ?? Number.POSITIVE_INFINITY;
     let authRetried = false;
@@ -141,9 +119,9 @@ export class HttpClient {
       let authHeaders: Headers = {};
       let outcome: RawResponse | RequestError;
       try {
-        outcome = await this.enqueue(req, async () => {
+        outcome = await this.enqueue(req, call, async () => {
           if (req.auth) authHeaders = await req.auth.headers({ signal: req.signal });
-          return this.attempt(url, req, authHeaders, deadline);
+          return this.attempt(url, req, call, authHeaders, deadline);
         });
       } catch (err) {
         if (!(err instanceof RequestError)) throw err;
@@ -177,9 +155,17 @@ export class HttpClient {
     await this.agent.close();
   }
 
-  private enqueue<R>(req: RequestOptions, fn: () => Promise<R>): Promise<R> {
-    if (req.queue === false) return fn();
-    return this.queue.add(fn, { signal: req.signal }) as Promise<R>;
+  /**
+   * Runs `fn` in its turn (at once for `queue: false`); a cancelled call
+   * rejects at once, wherever it is, and is dropped from the queue.
+   */
+  private enqueue<R>(req: RequestOptions, call: Call, fn: () => Promise<R>): Promise<R> {
+    if (call.reason) return Promise.reject(call.reason);
+    return new Promise<R>((resolve, reject) => {
+      call.interrupt = reject;
+      const work = req.queue === false ? fn() : (this.queue.add(fn, { ticket: call }) as Promise<R>);
+      work.then(resolve, reject);
+    });
   }
 
   private finish<T>(res: RawResponse, req: RequestOptions): JsonResponse<T> {
@@ -208,18 +194,10 @@ export class HttpClient {
     return url;
   }
 
-  private async attempt(url: URL, req: RequestOptions, authHeaders: Headers, deadline: number): Promise<RawResponse> {
+  private async attempt(url: URL, req: RequestOptions, call: Call, authHeaders: Headers, deadline: number): Promise<RawResponse> {
+    if (call.reason) throw call.reason;
     const remaining = deadline - Date.now();
     if (remaining <= 0) throw new RequestError('aborted', req.route, 'cycle deadline reached');
-    // One controller per attempt, its listener and timer released when the
-    // attempt ends: AbortSignal.any and AbortSignal.timeout would leave a
-    // little behind on the long-lived cycle signal for every request.
-    const ctl = new AbortController();
-    const signal = ctl.signal;
-    const onAbort = () => ctl.abort(req.signal?.reason);
-    req.signal?.addEventListener('abort', onAbort, { once: true });
-    if (req.signal?.aborted) onAbort();
-    const timer = Number.isFinite(remaining) ? setTimeout(() => ctl.abort(new Error('deadline reached')), Math.min(remaining, 2 ** 31 - 1)) : undefined;
     const headers: Record<string, string> = {
       accept: 'application/json',
       'user-agent': this.opts.userAgent ?? 'capacity-exporter',
@@ -234,32 +212,36 @@ export class HttpClient {
       body = new URLSearchParams(req.form).toString();
       headers['content-type'] = 'application/x-www-form-urlencoded';
     }
-    const started = process.hrtime.bigint();
-    const observe = (code: string) => {
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      this.requestCounter(req.route, code).inc();
-      this.durationHistogram(req.route).observe(seconds);
-    };
+    const started = performance.now();
+    const exchange = new Exchange(this.agent, {
+      url,
+      method: req.method ?? 'GET',
+      headers,
+      body,
+      timeoutMs: this.opts.timeoutMs,
+      maxResponseBytes: this.opts.maxResponseBytes,
+      route: req.route,
+    });
+    call.exchange = exchange;
+    // A caller's signal ends the attempt at its deadline (the scheduler's cycle
+    // signal does); without one, the attempt keeps its own time.
+    const timer =
+      !req.signal && Number.isFinite(remaining)
+        ? setTimeout(() => exchange.abort(new RequestError('aborted', req.route, 'cycle deadline reached')), Math.min(remaining, 2 ** 31 - 1))
+        : undefined;
+    let code: string;
     try {
-      const res = await request(url, {
-        dispatcher: this.agent,
-        method: req.method ?? 'GET',
-        headers,
-        body,
-        signal,
-        headersTimeout: this.opts.timeoutMs,
-        bodyTimeout: this.opts.timeoutMs,
-      });
-      const text = await this.readCapped(res, req.route);
-      observe(String(res.statusCode));
-      return { status: res.statusCode, headers: res.headers, text };
+      const res = await exchange.done;
+      code = String(res.status);
+      return res;
     } catch (err) {
-      const classified = classify(err, req.route, signal, req.signal);
-      observe(classified.code);
-      throw classified;
+      code = (err as RequestError).code;
+      throw err;
     } finally {
       clearTimeout(timer);
-      req.signal?.removeEventListener('abort', onAbort);
+      call.exchange = undefined;
+      this.requestCounter(req.route, code!).inc();
+      this.durationHistogram(req.route).observe((performance.now() - started) / 1000);
     }
   }
 
@@ -275,43 +257,6 @@ export class HttpClient {
     if (!child) this.histograms.set(route, (child = this.opts.metrics.upstreamDuration.labels({ ...this.labels, endpoint: route })));
     return child;
   }
-
-  private async readCapped(res: Dispatcher.ResponseData, route: string): Promise<string> {
-    const cap = this.opts.maxResponseBytes;
-    const declared = Number(res.headers['content-length']);
-    if (Number.isFinite(declared) && declared > cap) {
-      // Destroying the body makes undici emit an abort error; unheard, it would crash the process.
-      res.body.on('error', () => {});
-      res.body.destroy();
-      throw new RequestError('too_large', route, `response of ${declared} bytes exceeds the cap of ${cap}`);
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of res.body) {
-      size += (chunk as Buffer).length;
-      if (size > cap) {
-        res.body.destroy();
-        throw new RequestError('too_large', route, `response exceeds the cap of ${cap} bytes`);
-      }
-      chunks.push(chunk as Buffer);
-    }
-    return Buffer.concat(chunks, size).toString('utf8');
-  }
-}
-
-function classify(err: unknown, route: string, signal: AbortSignal, callerSignal?: AbortSignal): RequestError {
-  if (err instanceof RequestError) return err;
-  if (callerSignal?.aborted) return new RequestError('aborted', route, 'cancelled', { cause: err });
-  if (signal.aborted) return new RequestError('aborted', route, 'cycle deadline reached', { cause: err });
-  if (
-    err instanceof undiciErrors.ConnectTimeoutError ||
-    err instanceof undiciErrors.HeadersTimeoutError ||
-    err instanceof undiciErrors.BodyTimeoutError
-  ) {
-    return new RequestError('timeout', route, (err as Error).message, { cause: err });
-  }
-  const e = err as NodeJS.ErrnoException;
-  return new RequestError('network', route, `${e.code ? `${e.code} ` : ''}${e.message ?? String(err)}`, { cause: err });
 }
 
 function parseLenient(text: string, parse?: (t: string) => unknown): { ok: true; value: unknown } | { ok: false; error: string } {
@@ -331,4 +276,24 @@ function rateLimit(rps: number): { intervalCap?: number; interval?: number } {
   if (!(rps > 0)) return {};
   const intervalCap = Math.max(1, Math.ceil(rps / 10));
   return { intervalCap, interval: (intervalCap * 1000) / rps };
+}
+
+/** One request through its retries: what its caller's abort must stop, wherever the request is. */
+class Call implements Cancellable, QueueTicket {
+  reason?: RequestError;
+  /** Rejects the current wait for the queue and the attempt. */
+  interrupt?: (err: RequestError) => void;
+  exchange?: Exchange;
+
+  constructor(private readonly route: string) {}
+
+  get abandoned(): boolean {
+    return this.reason !== undefined;
+  }
+
+  cancel(reason: unknown): void {
+    this.reason ??= new RequestError('aborted', this.route, 'cancelled', { cause: reason });
+    this.interrupt?.(this.reason);
+    this.exchange?.abort(this.reason);
+  }
 }

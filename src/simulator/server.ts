@@ -5,7 +5,7 @@ import { createRng } from './rng.js';
 
 /** Faults a simulator injects into every request, changeable while it runs. */
 export interface FaultOptions {
-  /** Added before each answer. */
+  /** Time from a request's arrival to its answer. */
   latencyMs?: number;
   /** Share of requests answered 500. */
   errorRate?: number;
@@ -74,7 +74,7 @@ export class SimServer {
 
   route(method: HTTPMethod | HTTPMethod[], path: string, handler: SimHandler): void {
     this.router.on(method, path, (req, res, params) => {
-      void this.run(handler, req as IncomingMessage & { rawBody: string }, res, params);
+      void this.run(handler, req as ParsedRequest, res, params);
     });
   }
 
@@ -100,13 +100,17 @@ export class SimServer {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const f = this.faults;
+    // The answer leaves `latencyMs` after the request arrived, however long the simulator took to make it.
+    if (f.latencyMs) dueAt.set(res, performance.now() + f.latencyMs);
     const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
+    if (req.headers['content-length'] || req.headers['transfer-encoding']) {
+      for await (const chunk of req) chunks.push(chunk as Buffer);
+    }
     const url = new URL(req.url ?? '/', 'http://sim');
     if (this.log.length < this.maxLog) this.log.push({ method: req.method ?? 'GET', path: url.pathname, url: req.url ?? '/', headers: req.headers });
-    const f = this.faults;
-    if (f.latencyMs) await new Promise((r) => setTimeout(r, f.latencyMs));
     if (f.resetPaths?.some((p) => p.test(url.pathname))) {
+      await untilDue(res);
       req.socket.destroy();
       return;
     }
@@ -120,12 +124,12 @@ export class SimServer {
       });
     }
     if (f.errorRate && this.rng() < f.errorRate) return send(res, { status: 500, body: this.errorBody(500, 'injected error') });
-    (req as IncomingMessage & { rawBody: string }).rawBody = Buffer.concat(chunks).toString('utf8');
+    Object.assign(req, { rawBody: Buffer.concat(chunks).toString('utf8'), parsedUrl: url });
     this.router.lookup(req, res);
   }
 
-  private async run(handler: SimHandler, req: IncomingMessage & { rawBody: string }, res: ServerResponse, params: Record<string, string | undefined>): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://sim');
+  private async run(handler: SimHandler, req: ParsedRequest, res: ServerResponse, params: Record<string, string | undefined>): Promise<void> {
+    const url = req.parsedUrl;
     let body: unknown;
     const type = req.headers['content-type'] ?? '';
     if (req.rawBody) {
@@ -146,8 +150,23 @@ export class SimServer {
   }
 }
 
+type ParsedRequest = IncomingMessage & { rawBody: string; parsedUrl: URL };
+
+/** When each answer is due, for simulators with latency. */
+const dueAt = new WeakMap<ServerResponse, number>();
+
+function untilDue(res: ServerResponse): Promise<void> | undefined {
+  const wait = (dueAt.get(res) ?? 0) - performance.now();
+  return wait > 0 ? new Promise((resolve) => setTimeout(resolve, wait)) : undefined;
+}
+
 function send(res: ServerResponse, out: SimResponse): void {
   const text = out.raw ?? (out.body === undefined ? '' : JSON.stringify(out.body));
-  res.writeHead(out.status ?? 200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...out.headers });
-  res.end(text);
+  const write = () => {
+    res.writeHead(out.status ?? 200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...out.headers });
+    res.end(text);
+  };
+  const wait = untilDue(res);
+  if (wait) void wait.then(write);
+  else write();
 }
