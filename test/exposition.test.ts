@@ -37,7 +37,7 @@ t.test('families are contiguous across targets, duplicates within a part written
   const a = renderTarget([partA1, partA2]);
   t.equal(a.series, 3);
   const b = renderTarget([renderPart([{ name: 'x_bytes', labels: { k: '1' }, value: NaN }, { name: 'z_undeclared', labels: {}, value: 2 }], 'b')]);
-  const text = renderKind(
+  const pieces = renderKind(
     [
       { name: 'x_bytes', help: 'Bytes with a back\\slash\nand newline.', type: 'gauge' },
       { name: 'y_info', help: 'Info.', type: 'gauge' },
@@ -45,6 +45,7 @@ t.test('families are contiguous across targets, duplicates within a part written
     ],
     [a, b],
   );
+  const text = pieces.join('');
   t.equal(
     text,
     [
@@ -65,7 +66,9 @@ t.test('families are contiguous across targets, duplicates within a part written
   t.equal(parseExposition(text).length, 5);
   const check = spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' });
   t.equal(check.status, 0, check.stderr);
-  const cached = await cacheText(text);
+  const cached = await cacheText(pieces);
   t.equal(gunzipSync(cached.gzip).toString('utf8'), text);
   t.equal(cached.text.toString('utf8'), text);
+  const wide = ['caf\u00e9 ', '\u{1F600}', '\n'];
+  t.equal((await cacheText(wide)).text.toString('utf8'), wide.join(''), 'multi-byte characters keep their place between pieces');
 });

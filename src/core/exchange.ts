@@ -8,7 +8,9 @@ export interface RawResponse {
 }
 
 export interface ExchangeOptions {
-  url: URL;
+  origin: string;
+  /** Path and query. */
+  path: string;
   method: Dispatcher.HttpMethod;
   headers: Record<string, string>;
   body?: string;
@@ -45,12 +47,11 @@ export class Exchange implements Dispatcher.DispatchHandler {
       this.resolve = resolve;
       this.reject = reject;
     });
-    const { url } = opts;
     try {
       dispatcher.dispatch(
         {
-          origin: url.origin,
-          path: url.pathname + url.search,
+          origin: opts.origin,
+          path: opts.path,
           method: opts.method,
           headers: opts.headers,
           body: opts.body,

@@ -71,6 +71,7 @@ export class HttpClient {
   private readonly agent: Agent;
   private readonly queue: PQueue<RequestFifo, RequestQueueOptions>;
   private readonly fanout = new AbortFanout();
+  private readonly base?: { origin: string; path: string };
   private readonly labels: { source: string; target: string };
   /** prom-client children by route (and code): the label lookups cost more than the updates. */
   private readonly counters = new Map<string, Counter.Internal>();
@@ -78,6 +79,10 @@ export class HttpClient {
 
   constructor(private readonly opts: HttpClientOptions) {
     this.labels = { source: opts.source, target: opts.target };
+    if (opts.baseUrl) {
+      const base = new URL(opts.baseUrl);
+      this.base = { origin: base.origin, path: base.pathname.replace(/\/+$/, '') };
+    }
     this.agent = new Agent({
       connect: {
         timeout: opts.timeoutMs,
@@ -109,7 +114,7 @@ export class HttpClient {
   }
 
   private async requestWithRetries<T>(req: RequestOptions, call: Call): Promise<JsonResponse<T>> {
-    const url = this.buildUrl(req);
+    const url = this.resolve(req);
     const deadline = req.deadline ?? Number.POSITIVE_INFINITY;
     let authRetried = false;
     let attempt = 0;
@@ -179,22 +184,30 @@ export class HttpClient {
     return { status: res.status, headers: res.headers, data: body.value as T };
   }
 
-  private buildUrl(req: RequestOptions): URL {
-    let url: URL;
+  /** Origin and path with query, as the dispatcher takes them; no URL object per request. */
+  private resolve(req: RequestOptions): { origin: string; path: string } {
+    let origin: string;
+    let path: string;
     if (req.url) {
-      url = new URL(req.url);
+      const url = new URL(req.url);
+      origin = url.origin;
+      path = url.pathname + url.search;
     } else {
-      if (!this.opts.baseUrl) throw new Error(`${req.route}: no baseUrl configured`);
-      url = new URL(this.opts.baseUrl.replace(/\/+$/, '') + '/' + (req.path ?? '').replace(/^\/+/, ''));
+      if (!this.base) throw new Error(`${req.route}: no baseUrl configured`);
+      origin = this.base.origin;
+      path = this.base.path + '/' + (req.path ?? '').replace(/^\/+/, '');
+      // Callers encode their path segments; anything else goes through URL's own normalisation.
+      if (UNSAFE_PATH.test(path)) {
+        const url = new URL(path, origin);
+        path = url.pathname + url.search;
+      }
     }
-    for (const [key, value] of Object.entries(req.query ?? {})) {
-      if (value === undefined || value === null) continue;
-      for (const v of Array.isArray(value) ? value : [value]) url.searchParams.append(key, String(v));
-    }
-    return url;
+    const query = encodeQuery(req.query);
+    if (query) path += (path.includes('?') ? '&' : '?') + query;
+    return { origin, path };
   }
 
-  private async attempt(url: URL, req: RequestOptions, call: Call, authHeaders: Headers, deadline: number): Promise<RawResponse> {
+  private async attempt(url: { origin: string; path: string }, req: RequestOptions, call: Call, authHeaders: Headers, deadline: number): Promise<RawResponse> {
     if (call.reason) throw call.reason;
     const remaining = deadline - Date.now();
     if (remaining <= 0) throw new RequestError('aborted', req.route, 'cycle deadline reached');
@@ -214,7 +227,7 @@ export class HttpClient {
     }
     const started = performance.now();
     const exchange = new Exchange(this.agent, {
-      url,
+      ...url,
       method: req.method ?? 'GET',
       headers,
       body,
@@ -259,8 +272,24 @@ export class HttpClient {
   }
 }
 
+/** Bytes a request path may hold as they are; anything else (spaces, non-ASCII) needs encoding. */
+const UNSAFE_PATH = /[^!-~]/;
+const NOT_BLANK = /\S/;
+
+/** Values URL-encoded, arrays as repeated keys, undefined and null left out. */
+function encodeQuery(query: RequestOptions['query']): string {
+  let out = '';
+  for (const key in query) {
+    const value = query[key];
+    if (value === undefined || value === null) continue;
+    const name = encodeURIComponent(key);
+    for (const v of Array.isArray(value) ? value : [value]) out += `${out ? '&' : ''}${name}=${encodeURIComponent(String(v))}`;
+  }
+  return out;
+}
+
 function parseLenient(text: string, parse?: (t: string) => unknown): { ok: true; value: unknown } | { ok: false; error: string } {
-  if (text.trim() === '') return { ok: true, value: undefined };
+  if (!NOT_BLANK.test(text)) return { ok: true, value: undefined };
   try {
     return { ok: true, value: (parse ?? JSON.parse)(text) };
   } catch (err) {

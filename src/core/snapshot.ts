@@ -126,8 +126,7 @@ export class SnapshotStore {
       for (const s of states) {
         for (const f of s.def.families(s.config)) if (!families.has(f.name)) families.set(f.name, { ...f, help: f.help + BACKGROUND });
       }
-      const text = renderKind([...families.values()], states.map((s) => s.rendered));
-      this.texts.set(kind, await cacheText(text));
+      this.texts.set(kind, await cacheText(renderKind([...families.values()], states.map((s) => s.rendered))));
     });
     this.renders.set(kind, done);
     return done;

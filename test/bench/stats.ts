@@ -12,3 +12,18 @@ export function round(n: number, digits = 2): number {
 export function rssMb(): number {
   return round(process.memoryUsage().rss / 1024 / 1024, 1);
 }
+
+/** Samples the process's memory every `everyMs` until stopped; the peaks in MB, to tell the heap from the rest of the RSS. */
+export function memoryPeaks(everyMs = 100): () => Record<string, number> {
+  const peak = { heapUsed: 0, heapTotal: 0, external: 0, arrayBuffers: 0, rss: 0 };
+  const sample = () => {
+    const m = process.memoryUsage();
+    for (const key of Object.keys(peak) as Array<keyof typeof peak>) peak[key] = Math.max(peak[key], m[key]);
+  };
+  const timer = setInterval(sample, everyMs);
+  return () => {
+    clearInterval(timer);
+    sample();
+    return Object.fromEntries(Object.entries(peak).map(([k, v]) => [`peak${k[0]!.toUpperCase()}${k.slice(1)}Mb`, round(v / 1024 / 1024, 1)]));
+  };
+}

@@ -141,33 +141,36 @@ function encodeIrn(irn: string): string {
 /**
  * The newest point with a value across every series of a /run answer. Empty
  * `Results`, `Series` or `values`, and null values, mean no data, not zero.
+ * Seventy thousand answers a cycle: the JSON paths for errors are only
+ * spelled out when a value is wrong.
  */
 function latestPoint(data: unknown): Point | undefined {
   if (data === undefined || data === null) return undefined;
   const body = asObject(data, '$');
   let best: Point | undefined;
-  const results = optional(body.Results, (v, p) => asArray(v, p), '$.Results') ?? [];
-  results.forEach((r, i) => {
+  const results = optional(body.Results, asArray, '$.Results') ?? [];
+  for (let i = 0; i < results.length; i++) {
     const rp = `$.Results[${i}]`;
-    const series = optional(asObject(r, rp).Series, (v, p) => asArray(v, p), `${rp}.Series`) ?? [];
-    series.forEach((s, j) => {
+    const series = optional(asObject(results[i], rp).Series, asArray, `${rp}.Series`) ?? [];
+    for (let j = 0; j < series.length; j++) {
       const sp = `${rp}.Series[${j}]`;
-      const so = asObject(s, sp);
-      const columns = (optional(so.columns, (v, p) => asArray(v, p), `${sp}.columns`) ?? ['time', 'value']).map((c) => String(c));
+      const so = asObject(series[j], sp);
+      const columns = (optional(so.columns, asArray, `${sp}.columns`) ?? ['time', 'value']).map((c) => String(c));
       const timeAt = Math.max(0, columns.indexOf('time'));
       const valueAt = columns.findIndex((_, k) => k !== timeAt);
-      const values = optional(so.values, (v, p) => asArray(v, p), `${sp}.values`) ?? [];
-      values.forEach((row, k) => {
-        const pp = `${sp}.values[${k}]`;
-        const cells = asArray(row, pp);
+      const values = optional(so.values, asArray, `${sp}.values`) ?? [];
+      for (let k = 0; k < values.length; k++) {
+        const row = values[k];
+        const cells = Array.isArray(row) ? row : asArray(row, `${sp}.values[${k}]`);
         const raw = cells[valueAt];
-        if (raw === null || raw === undefined) return;
-        const value = asNumber(raw, `${pp}[${valueAt}]`);
-        const time = Date.parse(asString(cells[timeAt], `${pp}[${timeAt}]`));
-        if (Number.isNaN(time)) throw new Error(`unexpected response: ${pp}[${timeAt}] is not a timestamp`);
+        if (raw === null || raw === undefined) continue;
+        const value = typeof raw === 'number' ? raw : asNumber(raw, `${sp}.values[${k}][${valueAt}]`);
+        const stamp = cells[timeAt];
+        const time = Date.parse(typeof stamp === 'string' ? stamp : asString(stamp, `${sp}.values[${k}][${timeAt}]`));
+        if (Number.isNaN(time)) throw new Error(`unexpected response: ${sp}.values[${k}][${timeAt}] is not a timestamp`);
         if (!best || time > best.time) best = { time, value };
-      });
-    });
-  });
+      }
+    }
+  }
   return best;
 }

@@ -2,7 +2,7 @@ import type { AuthProvider } from '../../core/auth/provider.js';
 import { HttpError } from '../../core/http.js';
 import { CycleResult, type MetricFamily, type Sample } from '../../core/series.js';
 import type { Collector, CycleContext, SourceDeps } from '../types.js';
-import { IntercloudClient, type Point } from './client.js';
+import { IntercloudClient, type Group, type Point } from './client.js';
 import type { IntercloudTarget } from './config.js';
 import { Discovery, type OrgNode } from './discovery.js';
 import { forEachLimit } from './pool.js';
@@ -24,9 +24,7 @@ export const families: MetricFamily[] = [
 interface GroupRun {
   org: OrgNode;
   key: string;
-  irn: string;
-  labels: Record<string, string>;
-  info: Sample[];
+  group: Group;
   /** Samples per region, in the order of the group's regions. */
   values: Sample[][];
   pending: number;
@@ -95,27 +93,23 @@ export class IntercloudCollector implements Collector {
           result.fail(key, regionsError);
           continue;
         }
-        const ids = { organisation_id: org.id, group_id: group.id };
-        const info: Sample[] = [
-          { name: 'intercloud_group_info', labels: { ...ids, group: group.name, group_irn: group.irn }, value: 1 },
-          { name: 'intercloud_group_connectors', labels: ids, value: group.connectors },
-          { name: 'intercloud_group_links', labels: ids, value: group.links },
-        ];
         const list = regions ?? [];
         if (list.length === 0) {
-          result.ok(key, info);
+          result.ok(key, groupInfo(org, group));
           continue;
         }
-        const labels = { organisation_id: org.id, organisation: org.name, group_id: group.id, group: group.name };
-        const run: GroupRun = { org, key, irn: group.irn, labels, info, values: [], pending: list.length };
+        const run: GroupRun = { org, key, group, values: [], pending: list.length };
         list.forEach((region, index) => queries.push({ run, region, index }));
       }
     }
     const window = { start: rfc3339(ctx.startedAt - this.target.window), end: rfc3339(ctx.startedAt) };
     await forEachLimit(queries, this.parallel, async ({ run, region, index }) => {
       try {
-        const point = await this.client.latest(run.irn, region, window, run.org.scope, ctx);
-        if (point) run.values[index] = samples({ ...run.labels, region }, point);
+        const point = await this.client.latest(run.group.irn, region, window, run.org.scope, ctx);
+        if (point) {
+          const labels = { organisation_id: run.org.id, organisation: run.org.name, group_id: run.group.id, group: run.group.name, region };
+          run.values[index] = samples(labels, point);
+        }
       } catch (err) {
         if (err instanceof HttpError && err.status === 404) this.discovery.forget(run.org.id);
         run.error ??= err;
@@ -123,10 +117,21 @@ export class IntercloudCollector implements Collector {
       run.pending -= 1;
       if (run.pending > 0) return;
       if (run.error !== undefined) result.fail(run.key, run.error);
-      else result.ok(run.key, run.info.concat(...run.values.filter(Boolean)));
+      else result.ok(run.key, groupInfo(run.org, run.group).concat(...run.values.filter(Boolean)));
+      // Every query of the cycle still points at its group: let the samples go now they are text.
+      run.values = [];
     });
     return result;
   }
+}
+
+function groupInfo(org: OrgNode, group: Group): Sample[] {
+  const ids = { organisation_id: org.id, group_id: group.id };
+  return [
+    { name: 'intercloud_group_info', labels: { organisation_id: org.id, group_id: group.id, group: group.name, group_irn: group.irn }, value: 1 },
+    { name: 'intercloud_group_connectors', labels: ids, value: group.connectors },
+    { name: 'intercloud_group_links', labels: ids, value: group.links },
+  ];
 }
 
 function samples(labels: Record<string, string>, point: Point): Sample[] {

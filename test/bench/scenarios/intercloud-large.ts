@@ -6,7 +6,8 @@ import { parseConfig } from '../../../src/config/load.js';
 import intercloud from '../../../src/sources/intercloud/index.js';
 import type { SourceDefinition } from '../../../src/sources/types.js';
 import { startSimulatorProcess } from '../sim-process.js';
-import { round } from '../stats.js';
+import { profiled } from '../profile.js';
+import { memoryPeaks, round } from '../stats.js';
 
 const ORGANISATIONS = 2000;
 const GROUPS = 5;
@@ -45,6 +46,7 @@ export default async function (): Promise<Record<string, unknown>> {
       [intercloud as unknown as SourceDefinition],
       { env: {} },
     );
+    const peaks = memoryPeaks();
     const firstStarted = performance.now();
     const exporter = await startExporter({ config, log: pino({ level: 'warn' }), host: '127.0.0.1', port: 0, startupJitterMs: 0 });
     try {
@@ -55,12 +57,13 @@ export default async function (): Promise<Record<string, unknown>> {
       const simCpu0 = childCpuMs(simulator.pid);
       const cpu0 = process.cpuUsage();
       const t0 = performance.now();
-      await exporter.runCycle('intercloud', 'bench');
+      await profiled(() => exporter.runCycle('intercloud', 'bench'));
       const seconds = (performance.now() - t0) / 1000;
       const cpu = process.cpuUsage(cpu0);
       const cpuPercent = ((cpu.user + cpu.system) / 1000 / (seconds * 1000)) * 100;
       const simCpu = childCpuMs(simulator.pid) - simCpu0;
       const peakRssMb = process.resourceUsage().maxRSS / 1024;
+      const sampled = peaks();
       const series = exporter.store.get('intercloud', 'bench')?.rendered.series ?? 0;
       const ideal = (queries * LATENCY_MS) / CONCURRENCY / 1000;
       const ratio = seconds / ideal;
@@ -75,6 +78,7 @@ export default async function (): Promise<Record<string, unknown>> {
         ratioToIdeal: round(ratio, 3),
         cpuPercentOfOneCore: round(cpuPercent, 1),
         peakRssMb: round(peakRssMb, 1),
+        ...sampled,
         cpuMicrosPerQuery: round((cpu.user + cpu.system) / queries, 0),
         simulatorCpuPercent: round((simCpu / (seconds * 1000)) * 100, 1),
         loadAverage1m: round(load, 2),
