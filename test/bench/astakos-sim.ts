@@ -1,4 +1,5 @@
 import { AstakosSimulator } from '../../src/simulator/astakos.js';
+import { serveUntilStopped } from './sim-lifetime.js';
 
 /**
  * The Astakos simulator in a process of its own, so that a benchmark measures
@@ -12,4 +13,4 @@ await sim.listen();
 process.stdout.write(
   `${JSON.stringify({ baseUrl: sim.baseUrl, userToken: sim.userToken(0), serviceTokens: sim.components.map((c) => sim.serviceToken(c)) })}\n`,
 );
-process.on('SIGTERM', () => void sim.close().then(() => process.exit(0)));
+serveUntilStopped(() => sim.close());

@@ -1,4 +1,5 @@
 import { GnocchiSimulator } from '../../src/simulator/gnocchi.js';
+import { serveUntilStopped } from './sim-lifetime.js';
 
 /**
  * The Gnocchi and Keystone simulators in a process of their own, so that a
@@ -14,4 +15,4 @@ for (const v of sim.liveVcpusByProject().values()) expected += v;
 process.stdout.write(
   `${JSON.stringify({ keystoneUrl: sim.keystone.url, username: sim.admin.name, password: sim.admin.password, instances: sim.instances.length, expectedVcpus: expected })}\n`,
 );
-process.on('SIGTERM', () => void sim.close().then(() => process.exit(0)));
+serveUntilStopped(() => sim.close());

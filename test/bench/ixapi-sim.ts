@@ -1,4 +1,5 @@
 import { IxapiSimulator } from '../../src/simulator/ixapi.js';
+import { serveUntilStopped } from './sim-lifetime.js';
 
 /**
  * The IX-API simulator in a process of its own, so that a benchmark measures
@@ -10,4 +11,4 @@ const connections = Number(process.argv[3] ?? 200);
 const sim = new IxapiSimulator({ seed: 1, services, connections, pagination: true });
 await sim.listen();
 process.stdout.write(`${JSON.stringify({ baseUrl: sim.baseUrl, tokenUrl: sim.tokenUrl, credentials: sim.credentials })}\n`);
-process.on('SIGTERM', () => void sim.close().then(() => process.exit(0)));
+serveUntilStopped(() => sim.close());

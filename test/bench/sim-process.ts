@@ -15,7 +15,7 @@ export interface SimulatorProcess<S> {
  * JSON line it prints once listening.
  */
 export async function startSimulatorProcess<S>(script: string, args: string[]): Promise<SimulatorProcess<S>> {
-  const child = spawn(process.execPath, [fileURLToPath(new URL(`./${script}`, import.meta.url)), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [fileURLToPath(new URL(`./${script}`, import.meta.url)), ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
   const stop = () => void child.kill('SIGTERM');
   try {
     const line = await new Promise<string>((resolve, reject) => {
