@@ -77,7 +77,7 @@ async function serveMetrics(req: FastifyRequest, reply: FastifyReply, deps: Serv
   const self = Buffer.from(await deps.metrics.render(), 'utf8');
   const useGzip = /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
   const cached = deps.store.cached();
-  const chunks = useGzip ? [...cached.map((c) => c.gzip).filter((b) => b.length), gzipSync(self)] : [...cached.map((c) => c.text), self];
+  const chunks = useGzip ? [...cached.map((c) => c.gzip).filter((b) => b.length), gzipSync(self)] : [...(await Promise.all(cached.map((c) => c.plain()))), self];
   const length = chunks.reduce((n, c) => n + c.length, 0);
   reply.hijack();
   const res = reply.raw;

@@ -1,7 +1,7 @@
 import t from 'tap';
 import { spawnSync } from 'node:child_process';
 import { gunzipSync } from 'node:zlib';
-import { cacheText, escapeLabelValue, formatValue, renderKind, renderPart, renderTarget } from '../src/core/exposition.js';
+import { CachedText, cacheText, escapeLabelValue, formatValue, renderKind, renderPart, renderTarget } from '../src/core/exposition.js';
 import { parseExposition } from './helpers/exposition.js';
 
 t.test('values and label escaping', async (t) => {
@@ -68,7 +68,11 @@ t.test('families are contiguous across targets, duplicates within a part written
   t.equal(check.status, 0, check.stderr);
   const cached = await cacheText(pieces);
   t.equal(gunzipSync(cached.gzip).toString('utf8'), text);
-  t.equal(cached.text.toString('utf8'), text);
+  t.equal((await cached.plain()).toString('utf8'), text, 'plain text made from the gzip on demand');
+  t.equal(await cached.plain(), await cached.plain(), 'and kept');
+  const big = Array.from({ length: 3000 }, (_, i) => `big_metric{target="t",i="${i}",pad="${'x'.repeat(200)}"} ${i}\n`);
+  t.equal(gunzipSync((await cacheText(big)).gzip).toString('utf8'), big.join(''), 'text larger than a batch compresses whole, in order');
+  t.equal((await new CachedText(Buffer.alloc(0)).plain()).length, 0, 'a kind with no series yet is empty, not a broken gzip');
   const wide = ['caf\u00e9 ', '\u{1F600}', '\n'];
-  t.equal((await cacheText(wide)).text.toString('utf8'), wide.join(''), 'multi-byte characters keep their place between pieces');
+  t.equal((await (await cacheText(wide)).plain()).toString('utf8'), wide.join(''), 'multi-byte characters keep their place between pieces');
 });

@@ -1,6 +1,6 @@
 import type { Logger } from '../log.js';
 import type { SourceDefinition, TargetConfig } from '../sources/types.js';
-import { cacheText, renderKind, renderPart, renderTarget, type CachedText, type RenderedPart, type RenderedTarget } from './exposition.js';
+import { CachedText, cacheText, renderKind, renderPart, renderTarget, type RenderedPart, type RenderedTarget } from './exposition.js';
 import type { SelfMetrics } from './selfmetrics.js';
 import type { CycleResult, MetricFamily } from './series.js';
 
@@ -61,7 +61,7 @@ export class SnapshotStore {
   add(kind: string, def: SourceDefinition, config: TargetConfig, maxStalenessMs: number): TargetState {
     const state = new TargetState(kind, def, config, maxStalenessMs || 3 * config.interval);
     this.states.push(state);
-    if (!this.texts.has(kind)) this.texts.set(kind, { text: Buffer.alloc(0), gzip: Buffer.alloc(0) });
+    if (!this.texts.has(kind)) this.texts.set(kind, new CachedText(Buffer.alloc(0)));
     return state;
   }
 
