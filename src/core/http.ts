@@ -313,6 +313,7 @@ function rateLimit(rps: number): { intervalCap?: number; interval?: number } {
 
 /** One request through its retries: what its caller's abort must stop, wherever the request is. */
 class Call implements Cancellable, QueueTicket {
+  fanoutSlot?: number;
   reason?: RequestError;
   /** Rejects the current wait for the queue and the attempt. */
   interrupt?: (err: RequestError) => void;

@@ -118,8 +118,10 @@ export class IntercloudCollector implements Collector {
       if (run.pending > 0) return;
       if (run.error !== undefined) result.fail(run.key, run.error);
       else result.ok(run.key, groupInfo(run.org, run.group).concat(...run.values.filter(Boolean)));
-      // Every query of the cycle still points at its group: let the samples go now they are text.
-      run.values = [];
+      // Every query of the cycle still points at its group: let the samples go
+      // now they are text, and empty the array rather than drop it, since a
+      // minor GC keeps alive whatever an old array points at, dead or not.
+      run.values.length = 0;
     });
     return result;
   }
