@@ -48,7 +48,12 @@ export interface RequestOptions {
   form?: Record<string, string>;
   auth?: AuthProvider | null;
   signal?: AbortSignal;
-  /** Unix time in ms: no attempt or backoff wait goes past it. */
+  /**
+   * Unix time in ms: no attempt or backoff wait goes past it. A caller that
+   * also gives a `signal` aborts it by then (the scheduler's cycle signal
+   * does), and that ends an attempt in flight; without a signal, each attempt
+   * keeps its own timer.
+   */
   deadline?: number;
   /** Replaces JSON.parse, e.g. for bodies with bare NaN tokens. */
   parse?: (text: string) => unknown;

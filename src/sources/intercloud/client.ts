@@ -133,9 +133,12 @@ export class IntercloudClient {
   }
 }
 
+/** What encodeURIComponent leaves as it is, and colons: an IRN made only of these is its own encoding. */
+const SEGMENT_SAFE = /^[A-Za-z0-9\-_.!~*'():]*$/;
+
 /** IRNs are full of colons, which a path segment may hold as they are (as the document's examples do). */
 function encodeIrn(irn: string): string {
-  return encodeURIComponent(irn).replace(/%3A/gi, ':');
+  return SEGMENT_SAFE.test(irn) ? irn : encodeURIComponent(irn).replace(/%3A/gi, ':');
 }
 
 /**
