@@ -196,6 +196,8 @@ export async function cacheText(pieces: readonly string[]): Promise<CachedText> 
   const out: Buffer[] = [];
   zip.on('data', (chunk: Buffer) => out.push(chunk));
   const ended = once(zip, 'end');
+  // Should zlib fail while a batch waits for 'drain', that wait throws; this one must not go unhandled.
+  ended.catch(() => {});
   let batch = '';
   for (const piece of pieces) {
     batch += piece;
