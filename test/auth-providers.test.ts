@@ -10,8 +10,7 @@ import { SimServer, type SimRequest, type SimResponse } from '../src/simulator/s
 import { TokenStore, bearer } from '../src/simulator/tokens.js';
 import { parseExposition } from './helpers/exposition.js';
 import { captureLogger } from './helpers/log.js';
-
-const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+import { setTimeout as delay } from 'node:timers/promises';
 
 const HOUR = 3_600_000;
 

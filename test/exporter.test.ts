@@ -4,6 +4,7 @@ import { request } from 'undici';
 import { FakeUpstream, FAKE_TOKEN, fakeSource } from './helpers/fake-source.js';
 import { find, parseExposition, scrape } from './helpers/exposition.js';
 import { startReadyExporter } from './helpers/start.js';
+import { setTimeout as delay } from 'node:timers/promises';
 
 async function setup(t: Test, extra: Record<string, unknown> = {}, count = 3) {
   const up = new FakeUpstream(count);
@@ -79,11 +80,11 @@ t.test('stale series vanish after maxStaleness', async (t) => {
   up.sim.faults.failPaths = [{ pattern: /^\/items\/1$/, status: 500 }];
   await exporter.runCycle('fake', 'f1');
   t.equal(find((await scrape(exporter.url)).samples, 'fake_item_value', { item_id: '1' }).length, 1, 'still fresh');
-  await new Promise((r) => setTimeout(r, 200));
+  await delay(200);
   await exporter.runCycle('fake', 'f1');
   t.equal(find((await scrape(exporter.url)).samples, 'fake_item_value', { item_id: '1' }).length, 0, 'stale, gone');
   up.sim.faults.failPaths = [{ pattern: /^\/items$/, status: 500 }];
-  await new Promise((r) => setTimeout(r, 200));
+  await delay(200);
   await exporter.runCycle('fake', 'f1');
   t.equal(find((await scrape(exporter.url)).samples, 'fake_item_value').length, 0, 'whole failure past staleness drops all');
 });

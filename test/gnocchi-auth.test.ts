@@ -6,6 +6,7 @@ import { KeystoneProvider } from '../src/sources/gnocchi/keystone.js';
 import type { KeystoneConfig } from '../src/sources/gnocchi/config.js';
 import { find } from './helpers/exposition.js';
 import { adminPassword, byLabel, startGnocchi, startSim } from './helpers/gnocchi-setup.js';
+import { setTimeout as delay } from 'node:timers/promises';
 
 const upstream = (samples: Awaited<ReturnType<Awaited<ReturnType<typeof startGnocchi>>['samples']>>, endpoint: string, code: string) =>
   find(samples, 'capacity_exporter_upstream_requests_total', { source: 'gnocchi', endpoint, code })[0]?.value ?? 0;
@@ -50,7 +51,7 @@ t.test('an expiring token is renewed before it expires, without a 401', async (t
   const sim = await startSim(t, { tokenTtlSeconds: 1 });
   const g = await startGnocchi(t, sim, { auth: adminPassword(sim) });
   t.equal(sim.keystone.tokens.issued, 1);
-  await new Promise((r) => setTimeout(r, 600));
+  await delay(600);
   await g.cycle();
   t.same(g.errors(), []);
   t.equal(sim.keystone.tokens.issued, 2, 'renewed at half its (short) lifetime');

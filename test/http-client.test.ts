@@ -13,8 +13,8 @@ import { SelfMetrics } from '../src/core/selfmetrics.js';
 import { SimServer } from '../src/simulator/server.js';
 import { parseExposition } from './helpers/exposition.js';
 import { captureLogger } from './helpers/log.js';
+import { setTimeout as delay } from 'node:timers/promises';
 
-const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** A server handler that never answers: the client has to give up on its own. */
 const hang = () => new Promise<never>(() => {});
 

@@ -1,6 +1,7 @@
 import t from 'tap';
 import { ConfigError, parseConfig } from '../src/config/load.js';
 import { registry, startIntercloud, values } from './helpers/intercloud-harness.js';
+import { setTimeout as delay } from 'node:timers/promises';
 
 const USED = 'intercloud_group_used_capacity_bytes_per_second';
 const small = { organisations: 3, depth: 2, groupsPerOrg: 2, regionsPerGroup: 2 };
@@ -46,7 +47,7 @@ t.test('tokens revoked mid-cycle: one 401, a new token, the cycle completes', as
   const runsBefore = h.sim.server.hits(/\/run$/);
   let settled = false;
   const cycle = h.cycle().finally(() => (settled = true));
-  while (!settled && h.sim.server.hits(/\/run$/) < runsBefore + 6) await new Promise((r) => setTimeout(r, 5));
+  while (!settled && h.sim.server.hits(/\/run$/) < runsBefore + 6) await delay(5);
   t.notOk(settled, 'revoked while the cycle runs');
   h.sim.expireTokens();
   await cycle;

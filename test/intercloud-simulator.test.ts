@@ -1,6 +1,7 @@
 import t, { type Test } from 'tap';
 import { request } from 'undici';
 import { IntercloudSimulator, REGIONS } from '../src/simulator/intercloud.js';
+import { setTimeout as delay } from 'node:timers/promises';
 
 async function get(sim: IntercloudSimulator, path: string, headers: Record<string, string> = {}) {
   const res = await request(`${sim.url}${path}`, { headers: { authorization: `Bearer ${sim.personalAccessToken}`, ...headers } });
@@ -80,7 +81,7 @@ t.test('tokens: password grant, expiry, revocation', async (t) => {
   t.match(ok.body, { token_type: 'Bearer', expires_in: 0.2, scope: 'everything', access_token: String, refresh_token: String });
   const me = (tk: string) => request(`${sim.url}/me/info`, { headers: { authorization: `Bearer ${tk}` } }).then(async (r) => (await r.body.dump(), r.statusCode));
   t.equal(await me(ok.body.access_token), 200);
-  await new Promise((r) => setTimeout(r, 250));
+  await delay(250);
   t.equal(await me(ok.body.access_token), 401, 'expired');
   const again = await token(sim.basicToken, grant);
   sim.expireTokens();

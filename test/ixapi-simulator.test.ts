@@ -3,6 +3,7 @@ import { IxapiSimulator } from '../src/simulator/ixapi.js';
 import ixapi from '../src/sources/ixapi/index.js';
 import { find, scrape } from './helpers/exposition.js';
 import { startIxapiDemo } from './helpers/ixapi-setup.js';
+import { setTimeout as delay } from 'node:timers/promises';
 
 const world = (sim: IxapiSimulator) => ({
   services: [...sim.services.values()].map((s) => sim.serviceJson(s)),
@@ -52,11 +53,11 @@ t.test('startClock advances the lifecycle by time (demo), stopClock freezes it',
   const steps = () => [...sim.services.values()].map((s) => s.step).join(',');
   const before = steps();
   sim.startClock(20);
-  await new Promise((r) => setTimeout(r, 150));
+  await delay(150);
   sim.stopClock();
   const moved = steps();
   t.not(moved, before, 'services moved on');
-  await new Promise((r) => setTimeout(r, 60));
+  await delay(60);
   t.equal(steps(), moved, 'and stopped');
 });
 

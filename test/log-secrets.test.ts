@@ -6,6 +6,7 @@ import { FakeUpstream, FAKE_TOKEN, fakeSource } from './helpers/fake-source.js';
 import { captureLogger } from './helpers/log.js';
 import { scrape } from './helpers/exposition.js';
 import { startTestExporter } from './helpers/start.js';
+import { setTimeout as delay } from 'node:timers/promises';
 
 t.test('a full cycle with secrets configured logs none of them', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'sec-'));
@@ -38,7 +39,7 @@ t.test('a full cycle with secrets configured logs none of them', async (t) => {
   t.equal(s.status, 200);
   log.info({ auth: { token: FAKE_TOKEN, password: basicPassword }, headers: { authorization: `Bearer ${wrongToken}` } }, 'structured fields');
   log.error(new Error(`upstream said: token ${wrongToken} is invalid`), 'free text');
-  await new Promise((r) => setTimeout(r, 50));
+  await delay(50);
 
   const out = text();
   t.match(out, /collection cycle failed/, 'the refused target was logged');

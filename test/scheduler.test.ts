@@ -8,8 +8,7 @@ import type { TargetConfig } from '../src/sources/types.js';
 import { FakeUpstream, FAKE_TOKEN, fakeSource } from './helpers/fake-source.js';
 import { find, scrape } from './helpers/exposition.js';
 import { startTestExporter } from './helpers/start.js';
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+import { setTimeout as sleep } from 'node:timers/promises';
 
 async function setup(t: Test, target: Record<string, unknown>, delayMs: number) {
   const up = new FakeUpstream(2);

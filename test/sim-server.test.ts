@@ -1,8 +1,7 @@
 import t from 'tap';
 import { request } from 'undici';
 import { SimServer } from '../src/simulator/server.js';
-
-const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+import { setTimeout as delay } from 'node:timers/promises';
 
 async function timed(url: string): Promise<{ ms: number; status: number }> {
   const started = performance.now();

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import FindMyWay, { type HTTPMethod } from 'find-my-way';
 import { createRng } from './rng.js';
+import { setTimeout as delay } from 'node:timers/promises';
 
 /** Faults a simulator injects into every request, changeable while it runs. */
 export interface FaultOptions {
@@ -157,7 +158,7 @@ const dueAt = new WeakMap<ServerResponse, number>();
 
 function untilDue(res: ServerResponse): Promise<void> | undefined {
   const wait = (dueAt.get(res) ?? 0) - performance.now();
-  return wait > 0 ? new Promise((resolve) => setTimeout(resolve, wait)) : undefined;
+  return wait > 0 ? delay(wait) : undefined;
 }
 
 function send(res: ServerResponse, out: SimResponse): void {

@@ -5,6 +5,7 @@ import { asArray, asNumber, asObject, asString } from '../../src/core/shape.js';
 import { SimServer } from '../../src/simulator/server.js';
 import { bearer } from '../../src/simulator/tokens.js';
 import type { SourceDefinition, TargetConfig } from '../../src/sources/types.js';
+import { setTimeout as delay } from 'node:timers/promises';
 
 export const FAKE_TOKEN = 'fake-upstream-token-0123456789';
 
@@ -30,7 +31,7 @@ export class FakeUpstream {
     });
     this.sim.route('GET', '/items/:id', async (req) => {
       if (!authorised(req.headers.authorization)) return refuse(req.headers.authorization);
-      if (this.itemDelayMs) await new Promise((r) => setTimeout(r, this.itemDelayMs));
+      if (this.itemDelayMs) await delay(this.itemDelayMs);
       const item = this.items.get(req.params.id!);
       return item ? { body: { value: item.value } } : { status: 404, body: { error: { status: 404, message: 'no such item' } } };
     });

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { request } from 'undici';
+import { setTimeout as delay } from 'node:timers/promises';
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -71,6 +72,6 @@ export async function until<T>(what: string, fn: () => Promise<T | undefined>, t
     const v = await fn().catch(() => undefined);
     if (v !== undefined) return v;
     if (Date.now() - started > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, everyMs));
+    await delay(everyMs);
   }
 }

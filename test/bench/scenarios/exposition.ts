@@ -6,6 +6,7 @@ import { SnapshotStore } from '../../../src/core/snapshot.js';
 import { buildServer } from '../../../src/server.js';
 import type { SourceDefinition, TargetConfig } from '../../../src/sources/types.js';
 import { percentile, round, rssMb } from '../stats.js';
+import { setTimeout as delay } from 'node:timers/promises';
 
 const SCRAPES = 500;
 
@@ -26,7 +27,7 @@ const def = {
 async function cycle(orgs: number, tick: number, pauseMs = -1): Promise<CycleResult> {
   const result = new CycleResult({ target: 'bench' });
   for (let org = 0; org < orgs; org++) {
-    if (pauseMs >= 0) await new Promise((r) => setTimeout(r, pauseMs));
+    if (pauseMs >= 0) await delay(pauseMs);
     else if (org % 20 === 0) await new Promise((r) => setImmediate(r));
     const samples: Sample[] = [];
     for (let g = 0; g < 5; g++) {
@@ -67,7 +68,7 @@ async function measureSwap(orgs: number): Promise<{ series: number; partRenderMs
     partRender += performance.now() - t0;
     // A real cycle's parts arrive over seconds of upstream waits, in which V8
     // collects the cycle's garbage; this loop has none, so give it a moment.
-    await new Promise((r) => setTimeout(r, 200));
+    await delay(200);
     const t1 = performance.now();
     await store.apply(state, { result }, Date.now());
     swaps.push(performance.now() - t1);

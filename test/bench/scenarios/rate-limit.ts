@@ -4,6 +4,7 @@ import { HttpClient } from '../../../src/core/http.js';
 import { SelfMetrics } from '../../../src/core/selfmetrics.js';
 import { SimServer } from '../../../src/simulator/server.js';
 import { round } from '../stats.js';
+import { setTimeout as delay } from 'node:timers/promises';
 
 const RATE = 50;
 const WINDOW_MS = 10_000;
@@ -30,7 +31,7 @@ export default async function (): Promise<Record<string, unknown>> {
   setMaxListeners(0, stop.signal);
   const started = performance.now();
   const work = Array.from({ length: RATE * 15 }, () => http.request({ path: '/x', route: '/x', signal: stop.signal }).catch(() => undefined));
-  await new Promise((r) => setTimeout(r, WINDOW_MS + 500));
+  await delay(WINDOW_MS + 500);
   stop.abort();
   await Promise.all(work);
   await http.close();
