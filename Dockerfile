@@ -10,7 +10,7 @@
 #   docker run --rm -p 10064:10064 capacity-exporter node dist/demo.js --host 0.0.0.0 --port 10064
 #
 # Nothing is written at run time, so the root filesystem can be read-only.
-ARG NODE_IMAGE=node:20-bookworm-slim
+ARG NODE_IMAGE=node:24-bookworm-slim
 
 FROM ${NODE_IMAGE} AS build
 WORKDIR /src

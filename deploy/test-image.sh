@@ -11,7 +11,7 @@
 #      /readyz, /metrics (self-metrics and every demo source's series) and the
 #      Docker HEALTHCHECK.
 # Needs root, docker, dockerd, debootstrap (apt-get install docker.io debootstrap)
-# and a Node 20 on PATH. Not run by CI. Usage: deploy/test-image.sh [image-tag]
+# and a Node 24 on PATH. Not run by CI. Usage: deploy/test-image.sh [image-tag]
 # REBUILD_BASE=1 rebuilds a stand-in left by an earlier run; ROOTFS_CACHE names
 # the tarball that keeps the debootstrapped root between runs (delete it to redo).
 set -euo pipefail
@@ -74,7 +74,7 @@ if docker image inspect "$BASE" >/dev/null 2>&1; then
   log "base image $BASE is present"
 else
   NODE_BIN=$(readlink -f "$(command -v node)")
-  case "$("$NODE_BIN" --version)" in v20.*) ;; *) fail "the stand-in for $BASE needs Node 20 on PATH, found $("$NODE_BIN" --version)";; esac
+  case "$("$NODE_BIN" --version)" in v24.*) ;; *) fail "the stand-in for $BASE needs Node 24 on PATH, found $("$NODE_BIN" --version)";; esac
   NPM_DIR=$(dirname "$(dirname "$(readlink -f "$(command -v npm)")")")
   if [ ! -s "$ROOTFS_CACHE" ]; then
     log "debootstrap --variant=minbase bookworm from $DEBIAN_MIRROR (cached in $ROOTFS_CACHE)"
