@@ -41,7 +41,8 @@ export async function startExporter(opts: ExporterOptions): Promise<Exporter> {
   const clients: HttpClient[] = [];
   const scheduled: ScheduledTarget[] = [];
 
-  for (const { kind, def, config: target } of config.targets) {
+  for (const { source, config: target } of config.targets) {
+    const kind = source.kind;
     const targetLog = log.child({ source: kind, target: target.name });
     const http = new HttpClient({
       source: kind,
@@ -60,8 +61,8 @@ export async function startExporter(opts: ExporterOptions): Promise<Exporter> {
     });
     clients.push(http);
     metrics.registerTarget(kind, target.name, target.interval);
-    const state = store.add(kind, def, target, config.collection.maxStaleness);
-    scheduled.push({ state, collector: def.create(target, { http, log: targetLog, metrics }) });
+    const state = store.add(source, target, config.collection.maxStaleness);
+    scheduled.push({ state, collector: source.create(target, { http, log: targetLog, tokens: metrics.tokenObserver(kind, target.name) }) });
   }
 
   const scheduler = new Scheduler(scheduled, {

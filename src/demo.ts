@@ -2,9 +2,9 @@ import { parseArgs } from 'node:util';
 import { startExporter } from './app.js';
 import { ConfigError, parseConfig } from './config/load.js';
 import { createLogger } from './log.js';
-import { sources } from './sources/registry.js';
+import { demos, type DemoSetup } from './simulator/demos.js';
 import type { FaultOptions } from './simulator/server.js';
-import type { DemoSetup } from './sources/types.js';
+import { sources } from './sources/registry.js';
 
 /**
  * `npm run demo`: every source's simulator on a loopback ephemeral port, and
@@ -34,10 +34,10 @@ async function main(): Promise<void> {
   const log = createLogger({ level: args['log-level'] });
   const seed = Number(args.seed);
   const setups: Array<DemoSetup & { kind: string }> = [];
-  for (const def of sources) {
-    if (!def.demo) continue;
-    const setup = await def.demo({ seed, log: log.child({ simulator: def.kind }), faults });
-    setups.push({ ...setup, kind: def.kind });
+  for (const { kind } of sources) {
+    const demo = demos[kind];
+    if (!demo) continue;
+    setups.push({ ...(await demo({ seed, log: log.child({ simulator: kind }), faults })), kind });
   }
   const raw: Record<string, unknown> = {
     server: { host: args.host, port: Number(args.port) },

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, parseConfig } from '../src/config/load.js';
 import { createLogger } from '../src/log.js';
+import { demos } from '../src/simulator/demos.js';
 import astakos from '../src/sources/astakos/index.js';
 import type { AstakosTarget } from '../src/sources/astakos/config.js';
 import { identityUrl } from '../src/sources/astakos/collector.js';
@@ -54,7 +55,7 @@ t.test('identity URL: derived beside /account/v1.0, none for the draft API, or a
 });
 
 t.test('demo: a valid target whose world always has an exhausted quota and pending commissions', async (t) => {
-  const setup = await astakos.demo!({ seed: 42, log: createLogger({ level: 'silent', format: 'json' }) });
+  const setup = await demos.astakos!({ seed: 42, log: createLogger({ level: 'silent', format: 'json' }), faults: {} });
   const { exporter } = await startReadyExporter(t, { astakos: [setup.target] }, [astakos], setup);
   const { samples, text } = await scrape(exporter.url);
   t.equal(samples.find((s) => s.name === 'capacity_exporter_collect_success' && s.labels.source === 'astakos')?.value, 1);

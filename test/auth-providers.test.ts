@@ -62,7 +62,7 @@ async function setup(t: Test, opts: { ttlSeconds?: number; now?: () => number; t
     await http.close();
     await sim.close();
   });
-  const base = { source: 'test', target: 't1', metrics, http, tokenUrl: `${url}/oauth/token` };
+  const base = { tokens: metrics.tokenObserver('test', 't1'), http, tokenUrl: `${url}/oauth/token` };
   return { sim, store, calls, http, metrics, url, base, log: capture.log, logText: capture.text };
 }
 
@@ -417,7 +417,7 @@ t.test('a custom CachedTokenProvider gets the previous token on refresh', async 
       return { headers: { 'x-token': `tok-${this.n}` }, secrets: [`tok-${this.n}`], expiresAt: clock.now() + 600_000 };
     }
   }
-  const auth = new Rolling({ source: 'test', target: 't1', metrics, now: clock.now });
+  const auth = new Rolling({ tokens: metrics.tokenObserver('test', 't1'), now: clock.now });
   t.same(await auth.headers({}), { 'x-token': 'tok-1' });
   clock.advance(600_000);
   t.same(await auth.headers({}), { 'x-token': 'tok-2' });

@@ -8,7 +8,8 @@ import { Deployment, StatefulSet } from 'kubernetes-models/apps/v1';
 import { ConfigMap, Secret, Service } from 'kubernetes-models/v1';
 import { PrometheusRule, ServiceMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1';
 import { ConfigError, parseConfig } from '../src/config/load.js';
-import type { SourceDefinition } from '../src/sources/types.js';
+import type { Source } from '../src/core/source.js';
+import { sources } from '../src/sources/registry.js';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const KUBE = join(ROOT, 'deploy/kubernetes');
@@ -55,8 +56,8 @@ function find(kind: string, name: string): Obj {
 const matches = (selector: Record<string, string>, labels: Record<string, string> = {}) =>
   Object.entries(selector).every(([k, v]) => labels[k] === v);
 
-async function registryFor(kinds: string[]): Promise<SourceDefinition[]> {
-  return Promise.all(kinds.map(async (kind) => (await import(`../src/sources/${kind}/index.js`)).default as SourceDefinition));
+function registryFor(kinds: string[]): Source[] {
+  return sources.filter((s) => kinds.includes(s.kind));
 }
 
 /**
@@ -86,7 +87,7 @@ async function checkConfig(t: Test, raw: Record<string, any>, secret: Obj): Prom
   const kinds = Object.keys(raw).filter((k) => !['server', 'log', 'collection'].includes(k));
   let targets = 0;
   try {
-    const config = parseConfig(redirected, await registryFor(kinds), { env: {} });
+    const config = parseConfig(redirected, registryFor(kinds), { env: {} });
     targets = config.targets.length;
   } catch (err) {
     if (err instanceof ConfigError) t.fail(`config invalid:\n  ${err.problems.join('\n  ')}`);

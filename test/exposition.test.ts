@@ -2,6 +2,7 @@ import t from 'tap';
 import { spawnSync } from 'node:child_process';
 import { gunzipSync } from 'node:zlib';
 import { CachedText, cacheText, escapeLabelValue, formatValue, renderKind, renderPart, renderTarget } from '../src/core/exposition.js';
+import { gauge } from '../src/core/family.js';
 import { parseExposition } from './helpers/exposition.js';
 
 t.test('values and label escaping', async (t) => {
@@ -39,9 +40,9 @@ t.test('families are contiguous across targets, duplicates within a part written
   const b = renderTarget([renderPart([{ name: 'x_bytes', labels: { k: '1' }, value: NaN }, { name: 'z_undeclared', labels: {}, value: 2 }], 'b')]);
   const pieces = renderKind(
     [
-      { name: 'x_bytes', help: 'Bytes with a back\\slash\nand newline.', type: 'gauge' },
-      { name: 'y_info', help: 'Info.', type: 'gauge' },
-      { name: 'never_emitted', help: 'Nothing.', type: 'gauge' },
+      gauge('x_bytes', 'Bytes with a back\\slash\nand newline.', ['k']),
+      gauge('y_info', 'Info.'),
+      gauge('never_emitted', 'Nothing.'),
     ],
     [a, b],
   );

@@ -132,7 +132,7 @@ t.test('KeystoneProvider refreshes 120 s before expires_at', async (t) => {
     project: 'admin', projectId: '', projectDomain: 'Default', projectDomainId: '', applicationCredentialId: '', applicationCredentialSecret: '',
     interface: 'public', region: '',
   };
-  const provider = new KeystoneProvider({ source: 'gnocchi', target: 'g', metrics, http, keystone, needCatalog: true, now: () => now });
+  const provider = new KeystoneProvider({ tokens: metrics.tokenObserver('gnocchi', 'g'), http, keystone, needCatalog: true, now: () => now });
   const first = await provider.headers({});
   now = started + 470_000;
   t.same(await provider.headers({}), first, 'still used 130 s before expiry');

@@ -27,7 +27,7 @@ t.test('an empty queries list is the built-in provisioned_vcpus query in latest-
     groupBy: ['project_id'], granularitySeconds: 300, lookbackMs: 3_600_000, neededOverlap: 0, fill: undefined, mode: 'latest-per-resource',
   }]);
   t.equal(target.interval, 300_000, 'interval defaults to 5m');
-  const families = config.targets[0]!.def.families(target).map((f) => f.name);
+  const families = config.targets[0]!.source.families(target).map((f) => f.name);
   t.same(families, ['gnocchi_provisioned_vcpus', 'gnocchi_provisioned_vcpus_timestamp_seconds']);
 });
 

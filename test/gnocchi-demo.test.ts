@@ -1,5 +1,5 @@
 import t from 'tap';
-import gnocchi from '../src/sources/gnocchi/index.js';
+import { demos } from '../src/simulator/demos.js';
 import { find, scrape } from './helpers/exposition.js';
 import { registry } from './helpers/gnocchi-setup.js';
 import { startTestExporter } from './helpers/start.js';
@@ -7,7 +7,7 @@ import { captureLogger } from './helpers/log.js';
 
 t.test('the demo target is a valid config that yields Gnocchi series through the exporter', async (t) => {
   const { log } = captureLogger();
-  const demo = await gnocchi.demo!({ seed: 42, log });
+  const demo = await demos.gnocchi!({ seed: 42, log, faults: {} });
   t.teardown(() => demo.close());
   const { exporter } = await startTestExporter({ gnocchi: [demo.target] }, registry);
   t.teardown(() => exporter.close());

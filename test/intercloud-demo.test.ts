@@ -1,12 +1,12 @@
 import t from 'tap';
-import intercloud from '../src/sources/intercloud/index.js';
+import { demos } from '../src/simulator/demos.js';
 import { find, scrape } from './helpers/exposition.js';
 import { registry } from './helpers/intercloud-harness.js';
 import { captureLogger } from './helpers/log.js';
 import { startReadyExporter } from './helpers/start.js';
 
 t.test('demo(): a nested simulator on loopback that the exporter scrapes', async (t) => {
-  const demo = await intercloud.demo!({ seed: 42, log: captureLogger().log });
+  const demo = await demos.intercloud!({ seed: 42, log: captureLogger().log, faults: {} });
   t.match(demo.target.baseUrl, /^http:\/\/127\.0\.0\.1:\d+$/);
   const { exporter } = await startReadyExporter(t, { intercloud: [demo.target] }, registry, demo);
   const s = (await scrape(exporter.url)).samples;

@@ -4,7 +4,7 @@ import { Scheduler } from '../src/core/scheduler.js';
 import { SelfMetrics } from '../src/core/selfmetrics.js';
 import { CycleResult } from '../src/core/series.js';
 import { SnapshotStore } from '../src/core/snapshot.js';
-import type { TargetConfig } from '../src/sources/types.js';
+import type { TargetConfig } from '../src/core/source.js';
 import { FakeUpstream, FAKE_TOKEN, fakeSource } from './helpers/fake-source.js';
 import { find, scrape } from './helpers/exposition.js';
 import { startTestExporter } from './helpers/start.js';
@@ -72,11 +72,11 @@ t.test('start-up jitter spreads first cycles within min(jitter, interval)', asyn
   const store = new SnapshotStore(metrics, log);
   const firstStart = new Map<string, number>();
   const mk = (name: string, interval: number) => ({
-    state: store.add('fake', fakeSource as never, { name, interval } as TargetConfig, 0),
+    state: store.add(fakeSource, { name, interval } as TargetConfig, 0),
     collector: {
       async collect() {
         if (!firstStart.has(name)) firstStart.set(name, Date.now());
-        return new CycleResult();
+        return new CycleResult({ target: name });
       },
     },
   });

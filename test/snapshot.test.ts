@@ -3,7 +3,7 @@ import { pino } from 'pino';
 import { SelfMetrics } from '../src/core/selfmetrics.js';
 import { CycleResult, type Sample } from '../src/core/series.js';
 import { SnapshotStore } from '../src/core/snapshot.js';
-import type { TargetConfig } from '../src/sources/types.js';
+import type { TargetConfig } from '../src/core/source.js';
 import { fakeSource } from './helpers/fake-source.js';
 
 const config = { name: 't', interval: 1000 } as TargetConfig;
@@ -11,14 +11,14 @@ const s = (name: string, v = 1): Sample => ({ name: 'fake_item_value', labels: {
 
 function setup(maxStalenessMs = 0) {
   const store = new SnapshotStore(new SelfMetrics('test'), pino({ level: 'silent' }));
-  const state = store.add('fake', fakeSource as never, config, maxStalenessMs);
+  const state = store.add(fakeSource, config, maxStalenessMs);
   const keys = () => [...state.parts.keys()].sort();
   const text = async () => (await Promise.all(store.cached().map((c) => c.plain()))).join('');
   return { store, state, keys, text };
 }
 
 function result(build: (r: CycleResult) => void): { result: CycleResult } {
-  const r = new CycleResult();
+  const r = new CycleResult({ target: config.name });
   build(r);
   return { result: r };
 }

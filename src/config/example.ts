@@ -1,4 +1,4 @@
-import type { SourceDefinition } from '../sources/types.js';
+import type { Source } from '../core/source.js';
 import { isEntry, type ConfigSchema } from './fields.js';
 import { processSchema, targetSchema } from './schema.js';
 
@@ -22,7 +22,7 @@ function section(schema: ConfigSchema): Record<string, unknown> {
  * with its default, and one example target per kind. `_doc` keys are
  * ignored by the loader.
  */
-export function exampleConfig(registry: SourceDefinition[]): Record<string, unknown> {
+export function exampleConfig(registry: readonly Source[]): Record<string, unknown> {
   const out: Record<string, unknown> = {
     _doc: 'Every key with its default. Keep the source kinds you use, fill in their baseUrl and auth (the secrets preferably as *File paths), delete the rest; then check with --check-config.',
     ...section(processSchema()),

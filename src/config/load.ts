@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import convict from 'convict';
 import { registerSecret } from '../log.js';
-import type { SourceDefinition, TargetConfig } from '../sources/types.js';
+import type { Source, TargetConfig } from '../core/source.js';
 import { isEntry, type ConfigSchema } from './fields.js';
 import { registerFormats } from './formats.js';
 import { processSchema, targetSchema } from './schema.js';
@@ -13,8 +13,7 @@ export interface ServerConfig {
 }
 
 export interface ConfiguredTarget {
-  kind: string;
-  def: SourceDefinition;
+  source: Source;
   config: TargetConfig;
 }
 
@@ -39,7 +38,7 @@ export interface ParseOptions {
 }
 
 /** Validates a parsed config file against the schema of the process and of every source kind. */
-export function parseConfig(raw: unknown, registry: SourceDefinition[], opts: ParseOptions = {}): Config {
+export function parseConfig(raw: unknown, registry: readonly Source[], opts: ParseOptions = {}): Config {
   registerFormats();
   const problems: string[] = [];
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
@@ -48,7 +47,7 @@ export function parseConfig(raw: unknown, registry: SourceDefinition[], opts: Pa
   raw = withoutDocs(raw);
   const top: ConfigSchema = processSchema();
   for (const def of registry) top[def.kind] = { doc: `${def.kind} targets`, format: Array, default: [] };
-  const base = validateSection(top, raw, '', problems, opts.env ?? process.env);
+  const base = validateSection<Omit<Config, 'targets'>>(top, raw, '', problems, opts.env ?? process.env);
 
   const targets: ConfiguredTarget[] = [];
   for (const def of registry) {
@@ -64,8 +63,8 @@ export function parseConfig(raw: unknown, registry: SourceDefinition[], opts: Pa
         if (seen.has(rawName)) problems.push(`${path}.name: duplicate target name "${rawName}" in ${def.kind}`);
         seen.add(rawName);
       }
-      const config = validateSection(schema, item, path, problems, {}) as unknown as TargetConfig;
-      if (problems.length > before) return;
+      const config = validateSection<TargetConfig>(schema, item, path, problems, {});
+      if (!config || problems.length > before) return;
       if (!config.baseUrl && !def.optionalBaseUrl) problems.push(`${path}.baseUrl: is required`);
       if (config.tls.caFile) {
         try {
@@ -74,21 +73,16 @@ export function parseConfig(raw: unknown, registry: SourceDefinition[], opts: Pa
           problems.push(`${path}.tls.caFile: cannot read ${config.tls.caFile}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
         }
       }
-      for (const [key, reason] of def.check?.(config) ?? []) problems.push(`${path}.${key}: ${reason}`);
-      targets.push({ kind: def.kind, def, config });
+      for (const [key, reason] of def.check(config)) problems.push(`${path}.${key}: ${reason}`);
+      targets.push({ source: def, config });
     });
   }
-  if (problems.length) throw new ConfigError(problems);
-  return {
-    server: base.server as ServerConfig,
-    log: base.log as Config['log'],
-    collection: base.collection as Config['collection'],
-    targets,
-  };
+  if (!base || problems.length) throw new ConfigError(problems);
+  return { server: base.server, log: base.log, collection: base.collection, targets };
 }
 
 /** Reads and parses a config file; an unreadable file or bad JSON is a ConfigError too. */
-export function loadConfigFile(file: string, registry: SourceDefinition[], opts: ParseOptions = {}): Config {
+export function loadConfigFile(file: string, registry: readonly Source[], opts: ParseOptions = {}): Config {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -109,11 +103,17 @@ export function loadConfigFile(file: string, registry: SourceDefinition[], opts:
  * then its arrays of objects element by element, then reads the `xFile` twins
  * of its secrets. Problems are appended with their full key path.
  */
-function validateSection(schema: ConfigSchema, value: unknown, path: string, problems: string[], env: NodeJS.ProcessEnv): Record<string, unknown> {
+function validateSection<T extends object = Record<string, unknown>>(
+  schema: ConfigSchema,
+  value: unknown,
+  path: string,
+  problems: string[],
+  env: NodeJS.ProcessEnv,
+): T | undefined {
   const prefix = path ? `${path}.` : '';
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     problems.push(`${path || '(root)'}: must be an object`);
-    return {};
+    return undefined;
   }
   const conf = convict(schema as convict.Schema<Record<string, unknown>>, { env, args: [] });
   try {
@@ -121,11 +121,12 @@ function validateSection(schema: ConfigSchema, value: unknown, path: string, pro
     conf.validate({ allowed: 'strict' });
   } catch (err) {
     for (const line of (err as Error).message.split('\n')) problems.push(prefix + convictProblem(line));
-    return {};
+    return undefined;
   }
   const props = conf.getProperties() as Record<string, unknown>;
   resolveNested(schema, props, prefix, problems);
-  return props;
+  // convict filled in every key of the schema, which T describes.
+  return props as T;
 }
 
 function resolveNested(schema: ConfigSchema, props: Record<string, unknown>, prefix: string, problems: string[]): void {

@@ -1,4 +1,4 @@
-import type { SourceDefinition } from '../sources/types.js';
+import type { Source } from '../core/source.js';
 import { secretField, type ConfigSchema } from './fields.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -33,14 +33,14 @@ export function processSchema(): ConfigSchema {
 }
 
 /** The keys every target has, with the kind's own defaults, plus the kind's own keys. */
-export function targetSchema(def: SourceDefinition): ConfigSchema {
+export function targetSchema(def: Source): ConfigSchema {
   return {
     name: { doc: 'Unique name of the target within its kind; the `target` label', format: 'target-name', default: def.kind },
     baseUrl: { doc: 'Base URL of the upstream API', format: 'optional-url', default: '' },
-    interval: { doc: 'Time between the starts of two collection cycles', format: 'duration', default: def.defaults?.interval ?? '1m' },
+    interval: { doc: 'Time between the starts of two collection cycles', format: 'duration', default: def.defaults.interval ?? '1m' },
     timeout: { doc: 'Connect, headers and body timeout of each upstream request', format: 'duration', default: '30s' },
     cycleTimeout: { doc: 'Deadline of a whole cycle; "" means the interval', format: 'optional-duration', default: '' },
-    concurrency: { doc: 'Upstream requests in flight at once', format: 'positive-int', default: def.defaults?.concurrency ?? 8 },
+    concurrency: { doc: 'Upstream requests in flight at once', format: 'positive-int', default: def.defaults.concurrency ?? 8 },
     requestsPerSecond: { doc: 'Upstream request rate limit; 0 means none', format: 'non-negative-number', default: 0 },
     retries: { doc: 'Retries of a request after a network error, 429 or 5xx', format: 'nat', default: 3 },
     maxResponseBytes: { doc: 'Largest upstream response body accepted', format: 'positive-int', default: 32 * 1024 * 1024 },

@@ -1,7 +1,8 @@
 import { once } from 'node:events';
 import { promisify } from 'node:util';
 import { createGzip, gunzip as gunzipCb } from 'node:zlib';
-import type { Labels, MetricFamily, Sample } from './series.js';
+import type { MetricFamily } from './family.js';
+import type { Labels, Sample } from './series.js';
 
 const gunzip = promisify(gunzipCb);
 
@@ -34,8 +35,6 @@ export function formatValue(value: number): string {
  * only concatenates.
  */
 export interface RenderedPart {
-  /** The `target` label the lines carry. */
-  target: string;
   byName: Map<string, string>;
   series: number;
   /** Samples dropped because their name or a label name is not valid in the text format. */
@@ -106,7 +105,7 @@ export function renderPart(samples: readonly Sample[], target: string): Rendered
   }
   const out = new Map<string, string>();
   for (const [name, e] of byName) out.set(name, e.lines.length === 1 ? flatten(e.lines[0]!) : e.lines.join(''));
-  return { target, byName: out, series, invalid };
+  return { byName: out, series, invalid };
 }
 
 /**
@@ -144,7 +143,7 @@ export function renderTarget(parts: Iterable<RenderedPart>): RenderedTarget {
  * in configuration order. A name no family declares is still written, as an
  * untyped gauge, rather than lost.
  */
-export function renderKind(families: MetricFamily[], targets: RenderedTarget[]): string[] {
+export function renderKind(families: readonly MetricFamily[], targets: readonly RenderedTarget[]): string[] {
   const out: string[] = [];
   const declared = new Set<string>();
   const write = (name: string, help: string, type: string) => {

@@ -1,8 +1,8 @@
 import { setMaxListeners } from 'node:events';
 import type { Logger } from '../log.js';
-import type { Collector } from '../sources/types.js';
 import type { SelfMetrics } from './selfmetrics.js';
 import { toError, type CycleResult } from './series.js';
+import type { Collector } from './source.js';
 import type { CycleOutcome, SnapshotStore, TargetState } from './snapshot.js';
 
 /** A collector that ignores its abort signal still loses its cycle this long after the deadline. */

@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { TokenObserver } from './source.js';
 
 const BACKGROUND = 'Collected in the background every interval of the target.';
 
@@ -91,6 +92,11 @@ export class SelfMetrics {
     this.collectErrors.inc(labels, 0);
     this.overruns.inc(labels, 0);
     this.series.set(labels, 0);
+  }
+
+  /** What a target's token providers report to: its token request counter. */
+  tokenObserver(source: string, target: string): TokenObserver {
+    return (outcome) => this.tokenRequests.inc({ source, target, outcome });
   }
 
   async render(): Promise<string> {

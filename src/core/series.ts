@@ -9,16 +9,8 @@ export interface Sample {
   value: number;
 }
 
-export interface MetricFamily {
-  name: string;
-  help: string;
-  type: 'gauge' | 'counter';
-}
-
 /** A sub-request's outcome: its rendered samples, or the error that kept it from producing them. */
-export type PartOutcome =
-  | { key: string; samples: Sample[]; rendered?: RenderedPart }
-  | { key: string; error: Error };
+export type PartOutcome = { key: string; rendered: RenderedPart } | { key: string; error: Error };
 
 /**
  * What one collection cycle returns. Part keys are paths ("org/42/groups"): a
@@ -29,22 +21,16 @@ export type PartOutcome =
 export class CycleResult {
   readonly parts: PartOutcome[] = [];
 
-  /**
-   * Give the cycle's context (`new CycleResult(ctx)`): its `target` lets each
-   * part be rendered the moment it is produced. Without one (a test building a
-   * result by hand) the store renders the parts at the swap.
-   */
-  constructor(private readonly ctx?: { target?: string }) {}
+  /** `ctx.target` is the `target` label every part is rendered with. */
+  constructor(private readonly ctx: { readonly target: string }) {}
 
   /**
-   * Rendered at once within a scheduled cycle, so that text is produced as the
-   * cycle goes and the swap only concatenates; the samples are then let go (at
-   * 100k series they weigh more than their text). Outside one (a test calling
-   * collect() directly) they are kept for the caller and the store.
+   * Rendered at once, so that text is produced as the cycle goes and the swap
+   * only concatenates; the samples are then let go (at 100k series they weigh
+   * more than their text).
    */
-  ok(key: string, samples: Sample[]): void {
-    const target = this.ctx?.target;
-    this.parts.push(target === undefined ? { key, samples } : { key, samples: [], rendered: renderPart(samples, target) });
+  ok(key: string, samples: readonly Sample[]): void {
+    this.parts.push({ key, rendered: renderPart(samples, this.ctx.target) });
   }
 
   fail(key: string, error: unknown): void {

@@ -1,8 +1,9 @@
 import type { Logger } from '../log.js';
-import type { SourceDefinition, TargetConfig } from '../sources/types.js';
-import { CachedText, cacheText, renderKind, renderPart, renderTarget, type RenderedPart, type RenderedTarget } from './exposition.js';
+import { CachedText, cacheText, renderKind, renderTarget, type RenderedPart, type RenderedTarget } from './exposition.js';
+import type { MetricFamily } from './family.js';
 import type { SelfMetrics } from './selfmetrics.js';
-import type { CycleResult, MetricFamily } from './series.js';
+import type { CycleResult } from './series.js';
+import type { Source, TargetConfig } from './source.js';
 
 const BACKGROUND = ' Collected in the background every interval of the target; see capacity_exporter_last_success_timestamp_seconds.';
 
@@ -28,12 +29,15 @@ export class TargetState {
   last?: LastCycle;
 
   constructor(
-    readonly kind: string,
-    readonly def: SourceDefinition,
+    readonly source: Source,
     readonly config: TargetConfig,
     /** How long the series of a failed part are kept. */
     readonly maxStalenessMs: number,
   ) {}
+
+  get kind(): string {
+    return this.source.kind;
+  }
 
   get id(): string {
     return `${this.kind}/${this.config.name}`;
@@ -58,10 +62,10 @@ export class SnapshotStore {
     private readonly log: Logger,
   ) {}
 
-  add(kind: string, def: SourceDefinition, config: TargetConfig, maxStalenessMs: number): TargetState {
-    const state = new TargetState(kind, def, config, maxStalenessMs || 3 * config.interval);
+  add(source: Source, config: TargetConfig, maxStalenessMs: number): TargetState {
+    const state = new TargetState(source, config, maxStalenessMs || 3 * config.interval);
     this.states.push(state);
-    if (!this.texts.has(kind)) this.texts.set(kind, new CachedText(Buffer.alloc(0)));
+    if (!this.texts.has(source.kind)) this.texts.set(source.kind, new CachedText(Buffer.alloc(0)));
     return state;
   }
 
@@ -94,11 +98,7 @@ export class SnapshotStore {
       const failed: string[] = [];
       for (const p of outcome.result.parts) {
         if ('error' in p) failed.push(p.key);
-        else {
-          // Parts made outside a scheduled cycle (tests, benchmarks) are rendered for their target here.
-          const rendered = p.rendered?.target === state.config.name ? p.rendered : renderPart(p.samples, state.config.name);
-          next.set(p.key, { rendered, collectedAt: now });
-        }
+        else next.set(p.key, { rendered: p.rendered, collectedAt: now });
       }
       if (failed.length) {
         const failedKeys = new Set(failed);
@@ -124,7 +124,7 @@ export class SnapshotStore {
       const states = this.states.filter((s) => s.kind === kind);
       const families = new Map<string, MetricFamily>();
       for (const s of states) {
-        for (const f of s.def.families(s.config)) if (!families.has(f.name)) families.set(f.name, { ...f, help: f.help + BACKGROUND });
+        for (const f of s.source.families(s.config)) if (!families.has(f.name)) families.set(f.name, { ...f, help: f.help + BACKGROUND });
       }
       this.texts.set(kind, await cacheText(renderKind([...families.values()], states.map((s) => s.rendered))));
     });

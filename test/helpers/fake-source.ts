@@ -1,11 +1,12 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { secretField } from '../../src/config/fields.js';
 import { StaticTokenProvider } from '../../src/core/auth/static.js';
-import { CycleResult, type Sample } from '../../src/core/series.js';
+import { gauge } from '../../src/core/family.js';
+import { CycleResult } from '../../src/core/series.js';
 import { asArray, asNumber, asObject, asString } from '../../src/core/shape.js';
+import { defineSource, type TargetConfig } from '../../src/core/source.js';
 import { SimServer } from '../../src/simulator/server.js';
 import { bearer } from '../../src/simulator/tokens.js';
-import type { SourceDefinition, TargetConfig } from '../../src/sources/types.js';
-import { setTimeout as delay } from 'node:timers/promises';
 
 export const FAKE_TOKEN = 'fake-upstream-token-0123456789';
 
@@ -48,16 +49,16 @@ export class FakeUpstream {
 
 type FakeTarget = TargetConfig & { auth: { token: string } };
 
-export const fakeSource: SourceDefinition<FakeTarget> = {
+const itemValue = gauge('fake_item_value', 'Value of an item.', ['item_id']);
+const itemInfo = gauge('fake_item_info', 'Always 1; names the item.', ['item_id', 'name']);
+
+export const fakeSource = defineSource({
   kind: 'fake',
   schema: { auth: { ...secretField('token', 'Bearer token of the fake upstream') } },
   defaults: { interval: '1m' },
-  families: () => [
-    { name: 'fake_item_value', help: 'Value of an item.', type: 'gauge' },
-    { name: 'fake_item_info', help: 'Always 1; names the item.', type: 'gauge' },
-  ],
-  create(target, { http }) {
-    const auth = new StaticTokenProvider(target.auth.token);
+  families: () => [itemValue, itemInfo],
+  createAuth: (target: FakeTarget) => new StaticTokenProvider(target.auth.token),
+  createCollector(_target, { http, auth }) {
     return {
       async collect(ctx) {
         const common = { auth, signal: ctx.signal, deadline: ctx.deadline };
@@ -72,11 +73,7 @@ export const fakeSource: SourceDefinition<FakeTarget> = {
             result.part(`item/${it.id}`, async () => {
               const res = await http.request({ path: `/items/${encodeURIComponent(it.id)}`, route: '/items/:id', ...common });
               const value = asNumber(asObject(res.data, '$').value, '$.value');
-              const samples: Sample[] = [
-                { name: 'fake_item_info', labels: { item_id: it.id, name: it.name }, value: 1 },
-                { name: 'fake_item_value', labels: { item_id: it.id }, value },
-              ];
-              return samples;
+              return [itemInfo.sample({ item_id: it.id, name: it.name }, 1), itemValue.sample({ item_id: it.id }, value)];
             }),
           ),
         );
@@ -84,4 +81,4 @@ export const fakeSource: SourceDefinition<FakeTarget> = {
       },
     };
   },
-};
+});

@@ -1,11 +1,10 @@
 import type { Test } from 'tap';
 import { GnocchiSimulator, type GnocchiSimulatorOptions } from '../../src/simulator/gnocchi.js';
 import gnocchi from '../../src/sources/gnocchi/index.js';
-import type { SourceDefinition } from '../../src/sources/types.js';
 import { scrape, type ParsedSample } from './exposition.js';
 import { startTestExporter } from './start.js';
 
-export const registry = [gnocchi as unknown as SourceDefinition];
+export const registry = [gnocchi];
 
 export async function startSim(t: Test, opts: GnocchiSimulatorOptions = {}): Promise<GnocchiSimulator> {
   const sim = new GnocchiSimulator({ seed: 7, projects: 3, instancesPerProject: [3, 6], ...opts });

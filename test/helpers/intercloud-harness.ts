@@ -1,11 +1,10 @@
 import type { Test } from 'tap';
 import { IntercloudSimulator, type IntercloudSimOptions } from '../../src/simulator/intercloud.js';
 import intercloud from '../../src/sources/intercloud/index.js';
-import type { SourceDefinition } from '../../src/sources/types.js';
 import { find, scrape, type ParsedSample } from './exposition.js';
 import { startReadyExporter } from './start.js';
 
-export const registry = [intercloud as unknown as SourceDefinition];
+export const registry = [intercloud];
 
 /**
  * A simulator and an exporter with one InterCloud target `ic` scraping it

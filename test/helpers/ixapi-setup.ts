@@ -1,6 +1,7 @@
 import type { Test } from 'tap';
 import { IxapiSimulator, type IxapiSimOptions } from '../../src/simulator/ixapi.js';
 import { createLogger } from '../../src/log.js';
+import { demos } from '../../src/simulator/demos.js';
 import ixapi from '../../src/sources/ixapi/index.js';
 import { scrape } from './exposition.js';
 import { startReadyExporter } from './start.js';
@@ -43,7 +44,7 @@ export async function startIxapi(
 
 /** An exporter on the demo's IX-API world (as `npm run demo` starts it), first cycle done. */
 export async function startIxapiDemo(t: Test) {
-  const demo = await ixapi.demo!({ seed: 42, log: createLogger({ level: 'silent' }) });
+  const demo = await demos.ixapi!({ seed: 42, log: createLogger({ level: 'silent' }), faults: {} });
   const { exporter } = await startReadyExporter(t, { ixapi: [{ ...demo.target, interval: '1h' }] }, [ixapi], demo);
   return exporter;
 }

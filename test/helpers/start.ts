@@ -2,7 +2,7 @@ import type { Test } from 'tap';
 import { startExporter, type Exporter } from '../../src/app.js';
 import { parseConfig } from '../../src/config/load.js';
 import type { Logger } from '../../src/log.js';
-import type { SourceDefinition } from '../../src/sources/types.js';
+import type { Source } from '../../src/core/source.js';
 import { captureLogger } from './log.js';
 
 /**
@@ -11,7 +11,7 @@ import { captureLogger } from './log.js';
  */
 export async function startTestExporter(
   raw: Record<string, unknown>,
-  registry: SourceDefinition[],
+  registry: readonly Source[],
   opts: { log?: Logger; startupJitterMs?: number } = {},
 ): Promise<{ exporter: Exporter; logText: () => string }> {
   const captured = captureLogger();
@@ -33,7 +33,7 @@ export async function startTestExporter(
 export async function startReadyExporter(
   t: Test,
   raw: Record<string, unknown>,
-  registry: SourceDefinition[],
+  registry: readonly Source[],
   upstream: { close(): Promise<void> },
 ): Promise<{ exporter: Exporter; logText: () => string }> {
   const started = await startTestExporter(raw, registry);

@@ -1,5 +1,5 @@
 import { registerSecret } from '../../log.js';
-import type { SelfMetrics } from '../selfmetrics.js';
+import type { TokenObserver } from '../source.js';
 
 export type Headers = Record<string, string>;
 
@@ -23,9 +23,8 @@ export interface Token {
 }
 
 export interface TokenProviderOptions {
-  source: string;
-  target: string;
-  metrics: SelfMetrics;
+  /** Told whether each fetch succeeded. */
+  tokens: TokenObserver;
   /** Refresh this long before expiry (default 60 s, at most half the token's lifetime). */
   refreshMarginMs?: number;
   now?: () => number;
@@ -65,16 +64,15 @@ export abstract class CachedTokenProvider implements AuthProvider {
   }
 
   private async refresh(): Promise<Token> {
-    const labels = { source: this.options.source, target: this.options.target };
     const fetchedAt = this.now();
     let token: Token;
     try {
       token = await this.fetchToken(this.token);
     } catch (err) {
-      this.options.metrics.tokenRequests.inc({ ...labels, outcome: 'failure' });
+      this.options.tokens('failure');
       throw err;
     }
-    this.options.metrics.tokenRequests.inc({ ...labels, outcome: 'success' });
+    this.options.tokens('success');
     for (const s of token.secrets) registerSecret(s);
     this.token = token;
     if (token.expiresAt === undefined) {

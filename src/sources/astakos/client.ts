@@ -1,7 +1,7 @@
 import { HttpError, type HttpClient } from '../../core/http.js';
 import type { AuthProvider } from '../../core/auth/provider.js';
 import { asArray, asObject, asString, optional, type JsonObject } from '../../core/shape.js';
-import type { CycleContext } from '../types.js';
+import type { RequestScope } from '../../core/source.js';
 import { asLimit, asQuantity, parseAstakosJson } from './parse.js';
 
 export interface Quantities {
@@ -26,14 +26,12 @@ export interface ResourceDescription {
   description: string;
 }
 
-type Call = Pick<CycleContext, 'signal' | 'deadline'>;
-
 /** The calls of the Astakos quota API (`/account/v1.0` released, `/astakos/api` in the early draft). */
 export class AstakosClient {
   constructor(private readonly http: HttpClient) {}
 
-  async resources(ctx: Call): Promise<ResourceDescription[]> {
-    const data = await this.get('/resources', ctx, null);
+  async resources(scope: RequestScope): Promise<ResourceDescription[]> {
+    const data = await this.get('/resources', scope, null);
     return Object.entries(asObject(data, '$')).map(([resource, raw]) => {
       const path = `$[${JSON.stringify(resource)}]`;
       const o = asObject(raw, path);
@@ -51,35 +49,35 @@ export class AstakosClient {
   }
 
   /** `/quotas`: the token's own holdings, keyed by source. */
-  async quotas(ctx: Call, auth: AuthProvider, holder: string): Promise<Holding[]> {
-    return readSources(await this.get('/quotas', ctx, auth), holder, '$');
+  async quotas(scope: RequestScope, auth: AuthProvider, holder: string): Promise<Holding[]> {
+    return readSources(await this.get('/quotas', scope, auth), holder, '$');
   }
 
   /** `/service_quotas`: the component's resources of every user (or of `users`), keyed by user then source. */
-  async serviceQuotas(ctx: Call, auth: AuthProvider, users: string[]): Promise<Holding[]> {
+  async serviceQuotas(scope: RequestScope, auth: AuthProvider, users: string[]): Promise<Holding[]> {
     const query = users.length ? { user: users.join(',') } : undefined;
-    const data = asObject(await this.get('/service_quotas', ctx, auth, query), '$');
+    const data = asObject(await this.get('/service_quotas', scope, auth, query), '$');
     return Object.entries(data).flatMap(([user, sources]) => readSources(sources, user, `$[${JSON.stringify(user)}]`));
   }
 
   /** `/commissions`: serials of the component's pending commissions. */
-  async pendingCommissions(ctx: Call, auth: AuthProvider): Promise<number> {
-    return asArray(await this.get('/commissions', ctx, auth), '$').length;
+  async pendingCommissions(scope: RequestScope, auth: AuthProvider): Promise<number> {
+    return asArray(await this.get('/commissions', scope, auth), '$').length;
   }
 
   /**
    * The uuid of the token's user, from Synnefo's Keystone-like `POST /tokens`;
    * undefined when the server has no such endpoint (the early draft API).
    */
-  async tokenUser(ctx: Call, identityUrl: string, token: string): Promise<string | undefined> {
+  async tokenUser(scope: RequestScope, identityUrl: string, token: string): Promise<string | undefined> {
     try {
       const res = await this.http.request({
         method: 'POST',
         url: `${identityUrl.replace(/\/+$/, '')}/tokens`,
         route: '/identity/v2.0/tokens',
         json: { auth: { token: { id: token } } },
-        signal: ctx.signal,
-        deadline: ctx.deadline,
+        signal: scope.signal,
+        deadline: scope.deadline,
         queue: false,
       });
       const access = asObject(asObject(res.data, '$').access, '$.access');
@@ -90,9 +88,9 @@ export class AstakosClient {
     }
   }
 
-  private async get(route: string, ctx: Call, auth: AuthProvider | null, query?: Record<string, string>): Promise<unknown> {
+  private async get(route: string, scope: RequestScope, auth: AuthProvider | null, query?: Record<string, string>): Promise<unknown> {
     try {
-      const res = await this.http.request({ path: route, route, query, auth, signal: ctx.signal, deadline: ctx.deadline, parse: parseAstakosJson });
+      const res = await this.http.request({ path: route, route, query, auth, signal: scope.signal, deadline: scope.deadline, parse: parseAstakosJson });
       return res.data;
     } catch (err) {
       throw explain(err);

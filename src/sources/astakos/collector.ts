@@ -1,9 +1,10 @@
-import { StaticTokenProvider } from '../../core/auth/static.js';
-import type { HttpClient } from '../../core/http.js';
+import type { StaticTokenProvider } from '../../core/auth/static.js';
 import { CycleResult, type Sample } from '../../core/series.js';
-import type { Collector, CycleContext } from '../types.js';
+import type { Collector, CollectorDeps, CycleContext } from '../../core/source.js';
+import type { AstakosAuth } from './auth.js';
 import { AstakosClient, type Holding, type ResourceDescription } from './client.js';
 import type { AstakosTarget } from './config.js';
+import { pendingCommissions } from './families.js';
 import { groupQuotaSamples, resourceSamples } from './samples.js';
 
 type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
@@ -33,11 +34,11 @@ export class AstakosCollector implements Collector {
 
   constructor(
     private readonly target: AstakosTarget,
-    http: HttpClient,
+    deps: CollectorDeps<AstakosAuth>,
   ) {
-    this.client = new AstakosClient(http);
-    if (target.auth.token) this.userAuth = astakosToken(target.auth.token);
-    this.serviceAuth = target.auth.serviceTokens.map((s) => astakosToken(s.token));
+    this.client = new AstakosClient(deps.http);
+    this.userAuth = deps.auth.user;
+    this.serviceAuth = deps.auth.services;
     this.serviceComponents = this.serviceAuth.map(() => new Set());
   }
 
@@ -98,15 +99,11 @@ export class AstakosCollector implements Collector {
   /** Each component sees only the commissions it issued: the target's figure is their sum over all tokens. */
   private async commissions(ctx: CycleContext): Promise<Sample[]> {
     const counts = await Promise.all(this.serviceAuth.map((auth) => this.client.pendingCommissions(ctx, auth)));
-    return [{ name: 'astakos_pending_commissions', labels: {}, value: counts.reduce((a, b) => a + b, 0) }];
+    return [pendingCommissions.sample({}, counts.reduce((a, b) => a + b, 0))];
   }
 }
 
 const USERS_PER_REQUEST = 100;
-
-function astakosToken(token: string): StaticTokenProvider {
-  return new StaticTokenProvider(token, 'x-auth-token', '');
-}
 
 /** Astakos names every resource `<component>.<name>` (`cyclades.vm`, `pithos.diskspace`). */
 function componentOf(resource: string): string {

@@ -1,5 +1,5 @@
 import { objectArray, secretField, type ConfigSchema } from '../../config/fields.js';
-import type { TargetConfig } from '../types.js';
+import type { TargetConfig } from '../../core/source.js';
 
 export interface AstakosTarget extends TargetConfig {
   auth: {

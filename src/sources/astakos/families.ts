@@ -1,15 +1,33 @@
-import type { MetricFamily } from '../../core/series.js';
+import { gauge, type MetricFamily } from '../../core/family.js';
 
 const HOLDING = 'of a holder (user) in a source (project) for a resource';
 const PROJECT = 'of a whole project for a resource, all members together';
+const holding = ['holder', 'source', 'resource'] as const;
+const project = ['project', 'resource'] as const;
 
-export const families: MetricFamily[] = [
-  { name: 'astakos_quota_limit', help: `Astakos quota limit ${HOLDING}; +Inf when unlimited.`, type: 'gauge' },
-  { name: 'astakos_quota_usage', help: `Astakos quota usage ${HOLDING}, pending commissions included.`, type: 'gauge' },
-  { name: 'astakos_quota_pending', help: `Part of astakos_quota_usage ${HOLDING} held by pending commissions.`, type: 'gauge' },
-  { name: 'astakos_project_quota_limit', help: `Astakos quota limit ${PROJECT}; +Inf when unlimited.`, type: 'gauge' },
-  { name: 'astakos_project_quota_usage', help: `Astakos quota usage ${PROJECT}, pending commissions included.`, type: 'gauge' },
-  { name: 'astakos_project_quota_pending', help: `Part of astakos_project_quota_usage ${PROJECT} held by pending commissions.`, type: 'gauge' },
-  { name: 'astakos_resource_info', help: 'Always 1: a resource Astakos accounts for, its component, unit ("" when a count) and description.', type: 'gauge' },
-  { name: 'astakos_pending_commissions', help: 'Commissions issued by the configured service tokens\' components and neither accepted nor rejected yet.', type: 'gauge' },
+export const quotaLimit = gauge('astakos_quota_limit', `Astakos quota limit ${HOLDING}; +Inf when unlimited.`, holding);
+export const quotaUsage = gauge('astakos_quota_usage', `Astakos quota usage ${HOLDING}, pending commissions included.`, holding);
+export const quotaPending = gauge('astakos_quota_pending', `Part of astakos_quota_usage ${HOLDING} held by pending commissions.`, holding);
+export const projectQuotaLimit = gauge('astakos_project_quota_limit', `Astakos quota limit ${PROJECT}; +Inf when unlimited.`, project);
+export const projectQuotaUsage = gauge('astakos_project_quota_usage', `Astakos quota usage ${PROJECT}, pending commissions included.`, project);
+export const projectQuotaPending = gauge('astakos_project_quota_pending', `Part of astakos_project_quota_usage ${PROJECT} held by pending commissions.`, project);
+export const resourceInfo = gauge(
+  'astakos_resource_info',
+  'Always 1: a resource Astakos accounts for, its component, unit ("" when a count) and description.',
+  ['resource', 'component', 'unit', 'description'],
+);
+export const pendingCommissions = gauge(
+  'astakos_pending_commissions',
+  'Commissions issued by the configured service tokens\' components and neither accepted nor rejected yet.',
+);
+
+export const families: readonly MetricFamily[] = [
+  quotaLimit,
+  quotaUsage,
+  quotaPending,
+  projectQuotaLimit,
+  projectQuotaUsage,
+  projectQuotaPending,
+  resourceInfo,
+  pendingCommissions,
 ];

@@ -1,34 +1,16 @@
-import type { SourceDefinition } from '../types.js';
+import { defineSource } from '../../core/source.js';
+import { createAuth } from './auth.js';
 import { AstakosCollector } from './collector.js';
-import { check, schema, type AstakosTarget } from './config.js';
+import { check, schema } from './config.js';
 import { families } from './families.js';
 
-const astakos: SourceDefinition<AstakosTarget> = {
+/** Synnefo Astakos: quota limit, usage and pending per holder, source and resource; pending commissions. */
+export default defineSource({
   kind: 'astakos',
   schema,
   defaults: { interval: '1m', concurrency: 4 },
   check,
   families: () => families,
-  create: (target, { http }) => new AstakosCollector(target, http),
-  async demo({ seed, log, faults }) {
-    // Loaded on demand: a production exporter never needs the simulator.
-    const { AstakosSimulator } = await import('../../simulator/astakos.js');
-    const sim = new AstakosSimulator({ seed, shape: 'released', users: 6, faults });
-    await sim.listen();
-    log.info({ baseUrl: sim.baseUrl, users: sim.users.length, components: sim.components }, 'Astakos simulator listening');
-    return {
-      target: {
-        name: 'synnefo',
-        baseUrl: sim.baseUrl,
-        interval: '15s',
-        auth: {
-          token: sim.userToken(0),
-          serviceTokens: sim.components.map((c) => ({ token: sim.serviceToken(c) })),
-        },
-      },
-      close: () => sim.close(),
-    };
-  },
-};
-
-export default astakos;
+  createAuth,
+  createCollector: (target, deps) => new AstakosCollector(target, deps),
+});

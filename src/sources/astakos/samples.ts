@@ -1,4 +1,5 @@
 import type { Sample } from '../../core/series.js';
+import * as f from './families.js';
 import type { Holding, ResourceDescription } from './client.js';
 
 /**
@@ -22,11 +23,7 @@ export function groupQuotaSamples(holdings: Holding[], componentOf: (resource: s
     if (!holder.seen.has(id)) {
       holder.seen.add(id);
       const labels = { holder: h.holder, source: h.source, resource: h.resource };
-      holder.samples.push(
-        { name: 'astakos_quota_limit', labels, value: h.limit },
-        { name: 'astakos_quota_usage', labels, value: h.usage },
-        { name: 'astakos_quota_pending', labels, value: h.pending },
-      );
+      holder.samples.push(f.quotaLimit.sample(labels, h.limit), f.quotaUsage.sample(labels, h.usage), f.quotaPending.sample(labels, h.pending));
     }
     if (!h.project) continue;
     const project = partOf(`${component}/project/${encodeURIComponent(h.source)}`);
@@ -34,18 +31,14 @@ export function groupQuotaSamples(holdings: Holding[], componentOf: (resource: s
     project.seen.add(h.resource);
     const labels = { project: h.source, resource: h.resource };
     project.samples.push(
-      { name: 'astakos_project_quota_limit', labels, value: h.project.limit },
-      { name: 'astakos_project_quota_usage', labels, value: h.project.usage },
-      { name: 'astakos_project_quota_pending', labels, value: h.project.pending },
+      f.projectQuotaLimit.sample(labels, h.project.limit),
+      f.projectQuotaUsage.sample(labels, h.project.usage),
+      f.projectQuotaPending.sample(labels, h.project.pending),
     );
   }
   return new Map([...parts].map(([key, part]) => [key, part.samples]));
 }
 
 export function resourceSamples(resources: ResourceDescription[]): Sample[] {
-  return resources.map((r) => ({
-    name: 'astakos_resource_info',
-    labels: { resource: r.resource, component: r.component, unit: r.unit, description: r.description },
-    value: 1,
-  }));
+  return resources.map((r) => f.resourceInfo.sample({ resource: r.resource, component: r.component, unit: r.unit, description: r.description }, 1));
 }

@@ -1,8 +1,7 @@
-import type { AuthProvider } from '../../core/auth/provider.js';
 import type { HttpClient } from '../../core/http.js';
-import type { CycleContext } from '../types.js';
+import type { RequestScope } from '../../core/source.js';
+import type { GnocchiAuth } from './auth.js';
 import type { Query } from './config.js';
-import type { KeystoneProvider } from './keystone.js';
 import { parseGnocchiJson, readAggregates, type Series } from './parse.js';
 
 export interface AggregatesRequest {
@@ -22,24 +21,17 @@ export function gnocchiRoot(url: string): string {
 export class GnocchiClient {
   constructor(
     private readonly http: HttpClient,
-    private readonly auth: AuthProvider,
-    /** Set when the endpoint comes from the Keystone catalog instead of baseUrl. */
-    private readonly catalog: { provider: KeystoneProvider } | { baseUrl: string },
+    private readonly auth: GnocchiAuth,
   ) {}
 
-  private async root(ctx: CycleContext): Promise<string> {
-    if ('baseUrl' in this.catalog) return gnocchiRoot(this.catalog.baseUrl);
-    return gnocchiRoot(await this.catalog.provider.endpoint({ signal: ctx.signal }));
-  }
-
   /** `POST /v1/aggregates`: one series per group (one series with an empty group without groupby). */
-  async aggregates(req: AggregatesRequest, ctx: CycleContext): Promise<Series[]> {
+  async aggregates(req: AggregatesRequest, scope: RequestScope): Promise<Series[]> {
     const { query } = req;
     const body: Record<string, unknown> = { operations: query.operations, resource_type: query.resourceType };
     if (req.search !== undefined) body.search = req.search;
     const res = await this.http.request({
       method: 'POST',
-      url: `${await this.root(ctx)}/v1/aggregates`,
+      url: `${gnocchiRoot(await this.auth.endpoint(scope))}/v1/aggregates`,
       route: '/v1/aggregates',
       query: {
         details: 'false',
@@ -51,9 +43,9 @@ export class GnocchiClient {
         groupby: req.groupBy.length ? req.groupBy : undefined,
       },
       json: body,
-      auth: this.auth,
-      signal: ctx.signal,
-      deadline: ctx.deadline,
+      auth: this.auth.provider,
+      signal: scope.signal,
+      deadline: scope.deadline,
       parse: parseGnocchiJson,
     });
     return readAggregates(res.data, req.groupBy.length > 0);

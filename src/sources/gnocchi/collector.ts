@@ -1,7 +1,9 @@
 import { CycleResult, type Sample } from '../../core/series.js';
-import type { Collector, CycleContext } from '../types.js';
-import type { GnocchiClient } from './client.js';
-import type { Query } from './config.js';
+import type { Collector, CollectorDeps, CycleContext } from '../../core/source.js';
+import type { GnocchiAuth } from './auth.js';
+import { GnocchiClient } from './client.js';
+import { resolveQueries, type GnocchiTarget, type Query } from './config.js';
+import { queryFamilies, type QueryFamilies } from './families.js';
 import { isMetricNotFound, latestPoint, type Series } from './parse.js';
 
 /** Only resources still alive: deleted instances stay searchable in Gnocchi with `ended_at` set. */
@@ -18,18 +20,21 @@ function queryWindow(query: Query, now: number): { start: number; stop: number }
 }
 
 export class GnocchiCollector implements Collector {
-  constructor(
-    private readonly client: GnocchiClient,
-    private readonly queries: Query[],
-  ) {}
+  private readonly client: GnocchiClient;
+  private readonly queries: Array<{ query: Query; families: QueryFamilies }>;
+
+  constructor(target: GnocchiTarget, deps: CollectorDeps<GnocchiAuth>) {
+    this.client = new GnocchiClient(deps.http, deps.auth);
+    this.queries = resolveQueries(target).map((query) => ({ query, families: queryFamilies(query) }));
+  }
 
   async collect(ctx: CycleContext): Promise<CycleResult> {
     const result = new CycleResult(ctx);
-    await Promise.all(this.queries.map((q) => result.part(`query/${q.name}`, () => this.run(q, ctx))));
+    await Promise.all(this.queries.map((q) => result.part(`query/${q.query.name}`, () => this.run(q.query, q.families, ctx))));
     return result;
   }
 
-  private async run(query: Query, ctx: CycleContext): Promise<Sample[]> {
+  private async run(query: Query, families: QueryFamilies, ctx: CycleContext): Promise<Sample[]> {
     const latest = query.mode === 'latest-per-resource';
     const groupBy = latest ? [...new Set(['id', ...query.groupBy])] : query.groupBy;
     let series: Series[];
@@ -42,7 +47,7 @@ export class GnocchiCollector implements Collector {
       if (isMetricNotFound(err)) return [];
       throw err;
     }
-    return toSamples(query, latest ? sumLatestPerGroup(query, series) : latestPerGroup(series));
+    return toSamples(families, latest ? sumLatestPerGroup(query, series) : latestPerGroup(series));
   }
 }
 
@@ -83,10 +88,6 @@ function sumLatestPerGroup(query: Query, series: Series[]): GroupValue[] {
   return [...groups.values()];
 }
 
-function toSamples(query: Query, values: GroupValue[]): Sample[] {
-  const name = `gnocchi_${query.name}`;
-  return values.flatMap((v) => [
-    { name, labels: v.labels, value: v.value },
-    { name: `${name}_timestamp_seconds`, labels: v.labels, value: v.at / 1000 },
-  ]);
+function toSamples(families: QueryFamilies, values: GroupValue[]): Sample[] {
+  return values.flatMap((v) => [families.value.sample(v.labels, v.value), families.timestamp.sample(v.labels, v.at / 1000)]);
 }

@@ -1,6 +1,6 @@
 import { objectArray, secretField, type ConfigSchema } from '../../config/fields.js';
 import { parseDuration } from '../../core/duration.js';
-import type { TargetConfig } from '../types.js';
+import type { TargetConfig } from '../../core/source.js';
 
 export type QueryMode = 'latest-per-resource' | 'aggregate';
 export const QUERY_MODES: QueryMode[] = ['latest-per-resource', 'aggregate'];

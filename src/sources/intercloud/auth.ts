@@ -1,8 +1,7 @@
 import type { AuthProvider } from '../../core/auth/provider.js';
 import { PasswordGrantProvider } from '../../core/auth/password.js';
 import { StaticTokenProvider } from '../../core/auth/static.js';
-import type { HttpClient } from '../../core/http.js';
-import type { SelfMetrics } from '../../core/selfmetrics.js';
+import type { AuthDeps } from '../../core/source.js';
 import type { IntercloudTarget } from './config.js';
 
 /**
@@ -10,14 +9,12 @@ import type { IntercloudTarget } from './config.js';
  * grant at POST /auth/token, JSON body, with the Basic token InterCloud hands
  * out. Its tokens live an hour and are renewed before they run out.
  */
-export function createAuth(target: IntercloudTarget, http: HttpClient, metrics: SelfMetrics): AuthProvider {
+export function createAuth(target: IntercloudTarget, deps: AuthDeps): AuthProvider {
   const { auth } = target;
   if (auth.personalAccessToken) return new StaticTokenProvider(auth.personalAccessToken);
   return new PasswordGrantProvider({
-    source: 'intercloud',
-    target: target.name,
-    metrics,
-    http,
+    tokens: deps.tokens,
+    http: deps.http,
     tokenUrl: `${target.baseUrl.replace(/\/+$/, '')}/auth/token`,
     route: '/auth/token',
     username: auth.username,

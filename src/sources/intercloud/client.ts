@@ -1,7 +1,7 @@
 import type { AuthProvider } from '../../core/auth/provider.js';
 import type { HttpClient } from '../../core/http.js';
 import { asArray, asNumber, asObject, asString, optional } from '../../core/shape.js';
-import type { CycleContext } from '../types.js';
+import type { RequestScope } from '../../core/source.js';
 
 /** The InterCloud header that makes a request act on a child organisation's resources. */
 const SCOPE_HEADER = 'intercloud-scope';
@@ -41,8 +41,6 @@ export interface Point {
   value: number;
 }
 
-type RequestCtx = Pick<CycleContext, 'signal' | 'deadline'>;
-
 /**
  * The InterCloud portal API calls the exporter makes, with their responses
  * checked. `scope` is the organisation a request is about when it is not the
@@ -54,12 +52,12 @@ export class IntercloudClient {
     private readonly auth: AuthProvider,
   ) {}
 
-  async ownOrganisationId(ctx: RequestCtx): Promise<string> {
+  async ownOrganisationId(ctx: RequestScope): Promise<string> {
     const res = await this.get('/me/info', '/me/info', ctx);
     return asString(asObject(res, '$').organisationId, '$.organisationId');
   }
 
-  async organisation(id: string, scope: string | undefined, ctx: RequestCtx): Promise<Organisation> {
+  async organisation(id: string, scope: string | undefined, ctx: RequestScope): Promise<Organisation> {
     const o = asObject(await this.get(`/organisations/${encodeURIComponent(id)}`, '/organisations/:id', ctx, scope), '$');
     const children = optional(o.children, (v, p) => asArray(v, p), '$.children') ?? [];
     return {
@@ -80,7 +78,7 @@ export class IntercloudClient {
     };
   }
 
-  async groups(scope: string | undefined, ctx: RequestCtx): Promise<Group[]> {
+  async groups(scope: string | undefined, ctx: RequestScope): Promise<Group[]> {
     const data = await this.get('/groups', '/groups', ctx, scope);
     // The document shows a single object; the portal answers a list. Take both.
     const list = Array.isArray(data) ? data : data === undefined || data === null ? [] : [data];
@@ -99,7 +97,7 @@ export class IntercloudClient {
     });
   }
 
-  async metrics(irn: string, scope: string | undefined, ctx: RequestCtx): Promise<MetricRef[]> {
+  async metrics(irn: string, scope: string | undefined, ctx: RequestScope): Promise<MetricRef[]> {
     const data = await this.get(`/metrics/query/irn/${encodeIrn(irn)}`, '/metrics/query/irn/:irn', ctx, scope);
     return asArray(data ?? [], '$').map((m, i) => {
       const o = asObject(m, `$[${i}]`);
@@ -108,7 +106,7 @@ export class IntercloudClient {
   }
 
   /** Runs a timeserie metric over [start, end]; undefined when the window holds no non-null point. */
-  async latest(irn: string, metric: string, window: { start: string; end: string }, scope: string | undefined, ctx: RequestCtx): Promise<Point | undefined> {
+  async latest(irn: string, metric: string, window: { start: string; end: string }, scope: string | undefined, ctx: RequestScope): Promise<Point | undefined> {
     const data = await this.get(
       `/metrics/query/irn/${encodeIrn(irn)}/${encodeURIComponent(metric)}/run`,
       '/metrics/query/irn/:irn/:metric/run',
@@ -119,7 +117,7 @@ export class IntercloudClient {
     return latestPoint(data);
   }
 
-  private async get(path: string, route: string, ctx: RequestCtx, scope?: string, query?: Record<string, string>): Promise<unknown> {
+  private async get(path: string, route: string, ctx: RequestScope, scope?: string, query?: Record<string, string>): Promise<unknown> {
     const res = await this.http.request({
       path,
       route,

@@ -1,24 +1,13 @@
 import type { AuthProvider } from '../../core/auth/provider.js';
 import { HttpError } from '../../core/http.js';
-import { CycleResult, type MetricFamily, type Sample } from '../../core/series.js';
-import type { Collector, CycleContext, SourceDeps } from '../types.js';
+import { CycleResult, type Sample } from '../../core/series.js';
+import type { Collector, CollectorDeps, CycleContext } from '../../core/source.js';
+import { bitsToBytesPerSecond } from '../../core/units.js';
 import { IntercloudClient, type Group, type Point } from './client.js';
 import type { IntercloudTarget } from './config.js';
 import { Discovery, type OrgNode } from './discovery.js';
+import * as f from './families.js';
 import { forEachLimit } from './pool.js';
-
-export const families: MetricFamily[] = [
-  { name: 'intercloud_organisation_info', help: 'Always 1: an organisation of the reseller tree, its parent and whether it resells.', type: 'gauge' },
-  { name: 'intercloud_group_info', help: 'Always 1: a group of an organisation and its IRN.', type: 'gauge' },
-  {
-    name: 'intercloud_group_used_capacity_bytes_per_second',
-    help: 'Used capacity of a group in a region, in bytes per second: the newest non-null 5-minute point of the query window.',
-    type: 'gauge',
-  },
-  { name: 'intercloud_group_used_capacity_timestamp_seconds', help: 'Unix time of the data point behind intercloud_group_used_capacity_bytes_per_second.', type: 'gauge' },
-  { name: 'intercloud_group_connectors', help: 'Connectors of a group, as of the last discovery.', type: 'gauge' },
-  { name: 'intercloud_group_links', help: 'Links of a group, as of the last discovery.', type: 'gauge' },
-];
 
 /** The /run queries of one group: its series go out as one part once every region has answered. */
 interface GroupRun {
@@ -49,11 +38,10 @@ export class IntercloudCollector implements Collector {
 
   constructor(
     private readonly target: IntercloudTarget,
-    deps: SourceDeps,
-    auth: AuthProvider,
+    deps: CollectorDeps<AuthProvider>,
   ) {
     this.parallel = Math.max(4, target.concurrency * 2);
-    this.client = new IntercloudClient(deps.http, auth);
+    this.client = new IntercloudClient(deps.http, deps.auth);
     this.discovery = new Discovery({
       client: this.client,
       log: deps.log,
@@ -74,11 +62,7 @@ export class IntercloudCollector implements Collector {
     const queries: RegionQuery[] = [];
     for (const org of this.discovery.mine(tree)) {
       result.ok(org.key, [
-        {
-          name: 'intercloud_organisation_info',
-          labels: { organisation_id: org.id, organisation: org.name, parent_id: org.parentId, reseller: String(org.reseller) },
-          value: 1,
-        },
+        f.organisationInfo.sample({ organisation_id: org.id, organisation: org.name, parent_id: org.parentId, reseller: String(org.reseller) }, 1),
       ]);
       if (org.scope === undefined && !this.target.includeOwnOrganisation) continue;
       const listing = groups.get(org.id);
@@ -130,17 +114,14 @@ export class IntercloudCollector implements Collector {
 function groupInfo(org: OrgNode, group: Group): Sample[] {
   const ids = { organisation_id: org.id, group_id: group.id };
   return [
-    { name: 'intercloud_group_info', labels: { organisation_id: org.id, group_id: group.id, group: group.name, group_irn: group.irn }, value: 1 },
-    { name: 'intercloud_group_connectors', labels: ids, value: group.connectors },
-    { name: 'intercloud_group_links', labels: ids, value: group.links },
+    f.groupInfo.sample({ organisation_id: org.id, group_id: group.id, group: group.name, group_irn: group.irn }, 1),
+    f.groupConnectors.sample(ids, group.connectors),
+    f.groupLinks.sample(ids, group.links),
   ];
 }
 
-function samples(labels: Record<string, string>, point: Point): Sample[] {
-  return [
-    { name: 'intercloud_group_used_capacity_bytes_per_second', labels, value: point.value / 8 },
-    { name: 'intercloud_group_used_capacity_timestamp_seconds', labels, value: point.time / 1000 },
-  ];
+function samples(labels: f.UsedLabels, point: Point): Sample[] {
+  return [f.usedCapacity.sample(labels, bitsToBytesPerSecond(point.value)), f.usedCapacityTimestamp.sample(labels, point.time / 1000)];
 }
 
 /** Whole seconds in UTC: the same window string for every group of a cycle. */

@@ -1,5 +1,5 @@
 import { secretField, type ConfigSchema } from '../../config/fields.js';
-import type { TargetConfig } from '../types.js';
+import type { TargetConfig } from '../../core/source.js';
 
 export interface IntercloudTarget extends TargetConfig {
   auth: {

@@ -1,7 +1,7 @@
 import { HttpError } from '../../core/http.js';
 import { toError } from '../../core/series.js';
 import type { Logger } from '../../log.js';
-import type { CycleContext } from '../types.js';
+import type { CycleContext } from '../../core/source.js';
 import type { ChildRef, Group, IntercloudClient, Organisation } from './client.js';
 import { forEachLimit } from './pool.js';
 import { shardOf } from './shard.js';

@@ -1,9 +1,9 @@
 import { CachedTokenProvider, type AuthProvider, type Token, type TokenProviderOptions } from '../../core/auth/provider.js';
 import { ClientCredentialsProvider } from '../../core/auth/oauth2.js';
 import { HttpError, type HttpClient } from '../../core/http.js';
+import type { AuthDeps } from '../../core/source.js';
 import { asObject, asString, optional } from '../../core/shape.js';
-import type { SelfMetrics } from '../../core/selfmetrics.js';
-import type { IxapiAuthConfig } from './config.js';
+import type { IxapiAuthConfig, IxapiTarget } from './config.js';
 
 /** Unix time in ms from a JWT's `exp` claim; undefined if the token is not a JWT or has no `exp`. */
 export function jwtExpiry(token: string): number | undefined {
@@ -77,11 +77,9 @@ export function authFlow(auth: IxapiAuthConfig): AuthFlow | undefined {
   return undefined;
 }
 
-export function createAuth(
-  auth: IxapiAuthConfig,
-  deps: { http: HttpClient; metrics: SelfMetrics; target: string },
-): AuthProvider {
-  const common = { source: 'ixapi', target: deps.target, metrics: deps.metrics, http: deps.http };
+export function createAuth(target: IxapiTarget, deps: AuthDeps): AuthProvider {
+  const { auth } = target;
+  const common = { tokens: deps.tokens, http: deps.http };
   if (authFlow(auth) === 'key-secret') {
     return new KeySecretProvider({ ...common, apiKey: auth.apiKey, apiSecret: auth.apiSecret });
   }

@@ -1,6 +1,7 @@
 import type { AuthProvider } from '../../core/auth/provider.js';
 import type { HttpClient } from '../../core/http.js';
 import { asArray, asObject } from '../../core/shape.js';
+import type { RequestScope } from '../../core/source.js';
 import {
   parseConnection,
   parseNetworkService,
@@ -9,11 +10,6 @@ import {
   type NetworkService,
   type NetworkServiceConfig,
 } from './model.js';
-
-export interface RequestScope {
-  signal: AbortSignal;
-  deadline: number;
-}
 
 /** Upper bound on pages of one list, against a server that keeps answering full pages. */
 const MAX_PAGES = 10_000;

@@ -1,12 +1,12 @@
+import type { AuthProvider } from '../../core/auth/provider.js';
+import type { Gauge, LabelSet } from '../../core/family.js';
 import { CycleResult, type Sample } from '../../core/series.js';
-import type { Collector, SourceDeps } from '../types.js';
-import { createAuth } from './auth.js';
+import type { Collector, CollectorDeps, CycleContext } from '../../core/source.js';
+import { megabitsToBytesPerSecond } from '../../core/units.js';
 import { IxapiClient } from './client.js';
 import type { IxapiTarget } from './config.js';
-import { SEVERITIES, STATES, type Connection, type NetworkService, type NetworkServiceConfig } from './model.js';
-
-/** IX-API speeds and capacities are in Mbit/s; the exporter's unit is bytes per second. */
-export const MBPS_TO_BYTES_PER_SECOND = 1_000_000 / 8;
+import * as f from './families.js';
+import { SEVERITIES, type Connection, type NetworkService, type NetworkServiceConfig } from './model.js';
 
 /**
  * Each list request is its own part (one per service type when filtered), so
@@ -14,37 +14,33 @@ export const MBPS_TO_BYTES_PER_SECOND = 1_000_000 / 8;
  * others current. A list holds every object of its kind: an object missing
  * from a successful answer is gone upstream, and so are its series.
  */
-export function createCollector(target: IxapiTarget, deps: SourceDeps): Collector {
-  const auth = createAuth(target.auth, { http: deps.http, metrics: deps.metrics, target: target.name });
-  const client = new IxapiClient(deps.http, auth, target.pageLimit);
-  const types: Array<string | undefined> = target.networkServiceTypes.length ? target.networkServiceTypes : [undefined];
-  return {
-    async collect(ctx) {
-      const scope = { signal: ctx.signal, deadline: ctx.deadline };
-      const result = new CycleResult(ctx);
-      await Promise.all([
-        ...types.map((type) =>
-          result.part(partKey('network-services', type), async () => (await client.networkServices(type, scope)).flatMap(serviceSamples)),
-        ),
-        ...types.map((type) =>
-          result.part(partKey('network-service-configs', type), async () => (await client.networkServiceConfigs(type, scope)).flatMap(configSamples)),
-        ),
-        result.part('connections', async () => (await client.connections(scope)).flatMap(connectionSamples)),
-      ]);
-      return result;
-    },
-  };
+export class IxapiCollector implements Collector {
+  private readonly client: IxapiClient;
+  private readonly types: Array<string | undefined>;
+
+  constructor(target: IxapiTarget, deps: CollectorDeps<AuthProvider>) {
+    this.client = new IxapiClient(deps.http, deps.auth, target.pageLimit);
+    this.types = target.networkServiceTypes.length ? target.networkServiceTypes : [undefined];
+  }
+
+  async collect(ctx: CycleContext): Promise<CycleResult> {
+    const { client } = this;
+    const result = new CycleResult(ctx);
+    await Promise.all([
+      ...this.types.map((type) =>
+        result.part(partKey('network-services', type), async () => (await client.networkServices(type, ctx)).flatMap(serviceSamples)),
+      ),
+      ...this.types.map((type) =>
+        result.part(partKey('network-service-configs', type), async () => (await client.networkServiceConfigs(type, ctx)).flatMap(configSamples)),
+      ),
+      result.part('connections', async () => (await client.connections(ctx)).flatMap(connectionSamples)),
+    ]);
+    return result;
+  }
 }
 
 function partKey(list: string, type: string | undefined): string {
   return type === undefined ? list : `${list}/${encodeURIComponent(type)}`;
-}
-
-/** One series per known state (1 for the current one), plus the current one if the schema does not know it. */
-export function stateSamples(name: string, labels: Record<string, string>, state: string): Sample[] {
-  const samples: Sample[] = STATES.map((s) => ({ name, labels: { ...labels, state: s }, value: s === state ? 1 : 0 }));
-  if (!(STATES as readonly string[]).includes(state)) samples.push({ name, labels: { ...labels, state }, value: 1 });
-  return samples;
 }
 
 /** Every severity appears (0 when none), so that alerts and dashboards need no `or vector(0)`. */
@@ -57,16 +53,16 @@ function severityCounts(severities: number[]): Map<string, number> {
   return counts;
 }
 
-function rate(name: string, labels: Record<string, string>, mbps: number | undefined): Sample[] {
-  return mbps === undefined ? [] : [{ name, labels, value: mbps * MBPS_TO_BYTES_PER_SECOND }];
+/** A rate in the upstream's Mbit/s as bytes per second; no series where the upstream gives none. */
+function rate<L extends string>(family: Gauge<L>, labels: LabelSet<L>, mbps: number | undefined): Sample[] {
+  return mbps === undefined ? [] : [family.sample(labels, megabitsToBytesPerSecond(mbps))];
 }
 
-export function serviceSamples(s: NetworkService): Sample[] {
+function serviceSamples(s: NetworkService): Sample[] {
   const id = { network_service_id: s.id };
   const samples: Sample[] = [
-    {
-      name: 'ixapi_network_service_info',
-      labels: {
+    f.networkServiceInfo.sample(
+      {
         ...id,
         service_type: s.type,
         product_offering: s.productOffering,
@@ -74,23 +70,20 @@ export function serviceSamples(s: NetworkService): Sample[] {
         consuming_account: s.consumingAccount,
         external_ref: s.externalRef,
       },
-      value: 1,
-    },
-    ...stateSamples('ixapi_network_service_state', id, s.state),
-    ...rate('ixapi_network_service_capacity_bytes_per_second', id, s.capacityMbps),
+      1,
+    ),
+    ...f.networkServiceState.samples(id, s.state),
+    ...rate(f.networkServiceCapacity, id, s.capacityMbps),
   ];
   for (const [severity, count] of severityCounts(s.statusSeverities)) {
-    samples.push({ name: 'ixapi_network_service_status_messages', labels: { ...id, severity }, value: count });
+    samples.push(f.networkServiceStatusMessages.sample({ ...id, severity }, count));
   }
-  if (s.decommissionAt !== undefined) {
-    samples.push({ name: 'ixapi_network_service_decommission_timestamp_seconds', labels: id, value: s.decommissionAt / 1000 });
-  }
+  if (s.decommissionAt !== undefined) samples.push(f.networkServiceDecommission.sample(id, s.decommissionAt / 1000));
   return samples;
 }
 
-export function configSamples(c: NetworkServiceConfig): Sample[] {
-  return stateSamples(
-    'ixapi_network_service_config_state',
+function configSamples(c: NetworkServiceConfig): Sample[] {
+  return f.networkServiceConfigState.samples(
     {
       network_service_config_id: c.id,
       network_service_id: c.networkService,
@@ -101,13 +94,13 @@ export function configSamples(c: NetworkServiceConfig): Sample[] {
   );
 }
 
-export function connectionSamples(c: Connection): Sample[] {
+function connectionSamples(c: Connection): Sample[] {
   const id = { connection_id: c.id };
   return [
-    { name: 'ixapi_connection_info', labels: { ...id, name: c.name, pop: c.pop, mode: c.mode }, value: 1 },
-    ...stateSamples('ixapi_connection_state', id, c.state),
-    ...rate('ixapi_connection_speed_bytes_per_second', id, c.speedMbps),
-    ...rate('ixapi_connection_capacity_allocated_bytes_per_second', id, c.capacityAllocatedMbps),
-    ...rate('ixapi_connection_capacity_allocation_limit_bytes_per_second', id, c.capacityAllocationLimitMbps),
+    f.connectionInfo.sample({ ...id, name: c.name, pop: c.pop, mode: c.mode }, 1),
+    ...f.connectionState.samples(id, c.state),
+    ...rate(f.connectionSpeed, id, c.speedMbps),
+    ...rate(f.connectionCapacityAllocated, id, c.capacityAllocatedMbps),
+    ...rate(f.connectionCapacityAllocationLimit, id, c.capacityAllocationLimitMbps),
   ];
 }

@@ -2,11 +2,10 @@ import { pino } from 'pino';
 import { request } from 'undici';
 import { HttpClient } from '../../../src/core/http.js';
 import { SelfMetrics } from '../../../src/core/selfmetrics.js';
-import { AstakosCollector } from '../../../src/sources/astakos/collector.js';
-import type { AstakosTarget } from '../../../src/sources/astakos/config.js';
+import astakos from '../../../src/sources/astakos/index.js';
 import { parseAstakosJson } from '../../../src/sources/astakos/parse.js';
 import { percentile, round, rssMb } from '../stats.js';
-import { benchContext } from '../context.js';
+import { benchCollector, benchContext, renderedSeries } from '../context.js';
 import { startSimulatorProcess } from '../sim-process.js';
 
 const USERS = 2000;
@@ -26,11 +25,11 @@ export default async function (): Promise<Record<string, unknown>> {
     const log = pino({ level: 'silent' });
     const metrics = new SelfMetrics('bench');
     const http = new HttpClient({ source: 'astakos', target: 'bench', baseUrl: sim.baseUrl, timeoutMs: 60_000, retries: 0, maxResponseBytes: 512 * 1024 * 1024, concurrency: 4, requestsPerSecond: 0, metrics, log });
-    const target = {
-      name: 'bench', baseUrl: sim.baseUrl, holder: 'self', users: [], identityUrl: '', discoveryInterval: 3_600_000,
-      auth: { token: sim.userToken, serviceTokens: sim.serviceTokens.map((token) => ({ token })) },
-    } as unknown as AstakosTarget;
-    const collector = new AstakosCollector(target, http);
+    const collector = benchCollector(
+      astakos,
+      { baseUrl: sim.baseUrl, auth: { token: sim.userToken, serviceTokens: sim.serviceTokens.map((token) => ({ token })) } },
+      { http, log, metrics },
+    );
 
     const times: number[] = [];
     const cpu0 = process.cpuUsage();
@@ -42,7 +41,7 @@ export default async function (): Promise<Record<string, unknown>> {
       times.push(performance.now() - t0);
       if (result.errors.length) throw result.errors[0];
       parts = result.parts.length;
-      series = result.parts.reduce((n, p) => n + ('rendered' in p && p.rendered ? p.rendered.series : 0), 0);
+      series = renderedSeries(result);
     }
     const cpu = process.cpuUsage(cpu0);
     times.sort((a, b) => a - b);

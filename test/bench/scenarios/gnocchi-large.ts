@@ -2,10 +2,9 @@ import { pino } from 'pino';
 import { HttpClient } from '../../../src/core/http.js';
 import { SelfMetrics } from '../../../src/core/selfmetrics.js';
 import gnocchi from '../../../src/sources/gnocchi/index.js';
-import type { GnocchiTarget } from '../../../src/sources/gnocchi/config.js';
 import { parseGnocchiJson } from '../../../src/sources/gnocchi/parse.js';
 import { percentile, round, rssMb } from '../stats.js';
-import { benchContext } from '../context.js';
+import { benchCollector, benchContext, renderedSamples } from '../context.js';
 import { startSimulatorProcess } from '../sim-process.js';
 
 const PROJECTS = 100;
@@ -26,24 +25,25 @@ export default async function (): Promise<Record<string, unknown>> {
     const log = pino({ level: 'silent' });
     const metrics = new SelfMetrics('bench');
     const http = new HttpClient({ source: 'gnocchi', target: 'bench', timeoutMs: 60_000, retries: 0, maxResponseBytes: 512 * 1024 * 1024, concurrency: 4, requestsPerSecond: 0, metrics, log });
-    const query = { operations: '(aggregate sum (metric vcpus mean))', resourceType: 'instance', search: '', groupBy: ['project_id'], granularity: 300, lookback: 3_600_000, neededOverlap: 0, mode: 'latest-per-resource' };
-    const target = {
-      name: 'bench', baseUrl: '',
-      auth: { token: '', keystone: { url: sim.keystoneUrl, username: sim.username, userId: '', password: sim.password, userDomain: 'Default', userDomainId: '', project: 'admin', projectId: '', projectDomain: 'Default', projectDomainId: '', applicationCredentialId: '', applicationCredentialSecret: '', interface: 'public', region: '' } },
-      queries: [{ ...query, name: 'vcpus', fill: '' }, { ...query, name: 'vcpus_filled', fill: 'null' }],
-    } as unknown as GnocchiTarget;
-    const collector = gnocchi.create(target, { http, log, metrics });
+    const collector = benchCollector(
+      gnocchi,
+      {
+        auth: { keystone: { url: sim.keystoneUrl, username: sim.username, password: sim.password, project: 'admin' } },
+        queries: [{ name: 'vcpus' }, { name: 'vcpus_filled', fill: 'null' }],
+      },
+      { http, log, metrics },
+    );
 
     const times: number[] = [];
     const cpu0 = process.cpuUsage();
     let totals: Record<string, number> = {};
     for (let i = 0; i < CYCLES; i++) {
       const t0 = performance.now();
-      const result = await collector.collect(benchContext(log, 60_000, { keepSamples: true }));
+      const result = await collector.collect(benchContext(log, 60_000));
       times.push(performance.now() - t0);
       if (result.errors.length) throw result.errors[0];
       totals = {};
-      for (const p of result.parts) if ('samples' in p) for (const s of p.samples) if (!s.name.endsWith('_timestamp_seconds')) totals[s.name] = (totals[s.name] ?? 0) + s.value;
+      for (const s of renderedSamples(result)) if (!s.name.endsWith('_timestamp_seconds')) totals[s.name] = (totals[s.name] ?? 0) + s.value;
     }
     const cpu = process.cpuUsage(cpu0);
     times.sort((a, b) => a - b);

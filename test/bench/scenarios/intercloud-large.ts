@@ -4,7 +4,6 @@ import { pino } from 'pino';
 import { startExporter } from '../../../src/app.js';
 import { parseConfig } from '../../../src/config/load.js';
 import intercloud from '../../../src/sources/intercloud/index.js';
-import type { SourceDefinition } from '../../../src/sources/types.js';
 import { startSimulatorProcess } from '../sim-process.js';
 import { profiled } from '../profile.js';
 import { memoryPeaks, round } from '../stats.js';
@@ -43,7 +42,7 @@ export default async function (): Promise<Record<string, unknown>> {
           },
         ],
       },
-      [intercloud as unknown as SourceDefinition],
+      [intercloud],
       { env: {} },
     );
     const peaks = memoryPeaks();

@@ -2,10 +2,9 @@ import { pino } from 'pino';
 import { HttpClient } from '../../../src/core/http.js';
 import { SelfMetrics } from '../../../src/core/selfmetrics.js';
 import type { IxapiCredentials } from '../../../src/simulator/ixapi.js';
-import { createCollector } from '../../../src/sources/ixapi/collector.js';
-import type { IxapiTarget } from '../../../src/sources/ixapi/config.js';
+import ixapi from '../../../src/sources/ixapi/index.js';
 import { percentile, round, rssMb } from '../stats.js';
-import { benchContext } from '../context.js';
+import { benchCollector, benchContext, renderedSeries } from '../context.js';
 import { startSimulatorProcess } from '../sim-process.js';
 
 const SERVICES = 5000;
@@ -25,14 +24,11 @@ export default async function (): Promise<Record<string, unknown>> {
     const log = pino({ level: 'silent' });
     const metrics = new SelfMetrics('bench');
     const http = new HttpClient({ source: 'ixapi', target: 'bench', baseUrl: sim.baseUrl, timeoutMs: 60_000, retries: 0, maxResponseBytes: 256 * 1024 * 1024, concurrency: 4, requestsPerSecond: 0, metrics, log });
-    const target = {
-      name: 'bench',
-      baseUrl: sim.baseUrl,
-      networkServiceTypes: [],
-      pageLimit: PAGE_LIMIT,
-      auth: { tokenUrl: '', clientId: '', clientSecret: '', scope: '', clientAuth: 'body', apiKey: sim.credentials.apiKey, apiSecret: sim.credentials.apiSecret },
-    } as unknown as IxapiTarget;
-    const collector = createCollector(target, { http, log, metrics });
+    const collector = benchCollector(
+      ixapi,
+      { baseUrl: sim.baseUrl, pageLimit: PAGE_LIMIT, auth: { apiKey: sim.credentials.apiKey, apiSecret: sim.credentials.apiSecret } },
+      { http, log, metrics },
+    );
 
     const times: number[] = [];
     let series = 0;
@@ -41,7 +37,7 @@ export default async function (): Promise<Record<string, unknown>> {
       const result = await collector.collect(benchContext(log, 120_000));
       times.push(performance.now() - t0);
       if (result.errors.length) throw result.errors[0];
-      series = result.parts.reduce((n, p) => n + ('rendered' in p && p.rendered ? p.rendered.series : 0), 0);
+      series = renderedSeries(result);
     }
     times.sort((a, b) => a - b);
     await http.close();

@@ -1,0 +1,18 @@
+import type { AuthProvider } from '../../core/auth/provider.js';
+import { StaticTokenProvider } from '../../core/auth/static.js';
+import type { AuthDeps, RequestScope } from '../../core/source.js';
+import type { GnocchiTarget } from './config.js';
+import { KeystoneProvider } from './keystone.js';
+
+/** A token for Gnocchi, and where Gnocchi is: the configured baseUrl, or the Keystone catalog's metric endpoint. */
+export interface GnocchiAuth {
+  provider: AuthProvider;
+  endpoint(scope: RequestScope): Promise<string>;
+}
+
+export function createAuth(target: GnocchiTarget, deps: AuthDeps): GnocchiAuth {
+  const configured = async () => target.baseUrl;
+  if (target.auth.token) return { provider: new StaticTokenProvider(target.auth.token, 'x-auth-token', ''), endpoint: configured };
+  const provider = new KeystoneProvider({ tokens: deps.tokens, http: deps.http, keystone: target.auth.keystone, needCatalog: !target.baseUrl });
+  return { provider, endpoint: target.baseUrl ? configured : (scope) => provider.endpoint({ signal: scope.signal }) };
+}
