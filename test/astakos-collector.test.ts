@@ -1,5 +1,5 @@
 import t from 'tap';
-import { UNLIMITED, type AstakosSimulator } from '../src/simulator/astakos.js';
+import { UNLIMITED, type AstakosSimulator } from '../src/simulator/astakos/index.js';
 import { astakosSamples, astakosSetup, duplicates, value } from './helpers/astakos-setup.js';
 
 const limitOf = (l: bigint) => (l === UNLIMITED ? Infinity : Number(l));

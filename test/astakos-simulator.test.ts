@@ -1,6 +1,6 @@
 import t from 'tap';
 import { request } from 'undici';
-import { AstakosSimulator } from '../src/simulator/astakos.js';
+import { AstakosSimulator } from '../src/simulator/astakos/index.js';
 
 async function get(url: string, token?: string, method: 'GET' | 'POST' = 'GET', body?: unknown) {
   const res = await request(url, {

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { request } from 'undici';
-import type { GnocchiSimulator, Instance } from '../src/simulator/gnocchi.js';
+import type { GnocchiSimulator, Instance } from '../src/simulator/gnocchi/index.js';
 import { find } from './helpers/exposition.js';
 import { adminPassword, byLabel, startGnocchi, startSim, sum } from './helpers/gnocchi-setup.js';
 

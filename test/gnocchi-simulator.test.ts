@@ -1,6 +1,6 @@
 import t from 'tap';
 import { request } from 'undici';
-import { GnocchiSimulator } from '../src/simulator/gnocchi.js';
+import { GnocchiSimulator } from '../src/simulator/gnocchi/index.js';
 
 const NOW = Date.parse('2026-11-23T10:02:30Z');
 

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { ConfigError, parseConfig } from '../src/config/load.js';
-import { IntercloudSimulator } from '../src/simulator/intercloud.js';
+import { IntercloudSimulator } from '../src/simulator/intercloud/index.js';
 import { shardOf } from '../src/sources/intercloud/shard.js';
 import { scrape } from './helpers/exposition.js';
 import { registry, values } from './helpers/intercloud-harness.js';

@@ -1,6 +1,6 @@
 import t, { type Test } from 'tap';
 import { request } from 'undici';
-import { IntercloudSimulator, REGIONS } from '../src/simulator/intercloud.js';
+import { IntercloudSimulator, REGIONS } from '../src/simulator/intercloud/index.js';
 import { setTimeout as delay } from 'node:timers/promises';
 
 async function get(sim: IntercloudSimulator, path: string, headers: Record<string, string> = {}) {

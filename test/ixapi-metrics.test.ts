@@ -1,7 +1,7 @@
 import t from 'tap';
 import { find } from './helpers/exposition.js';
 import { startIxapi } from './helpers/ixapi-setup.js';
-import { IXAPI_STATES } from '../src/simulator/ixapi.js';
+import { IXAPI_STATES } from '../src/simulator/ixapi/index.js';
 import { STATES } from '../src/sources/ixapi/model.js';
 
 const MBPS = 125_000;

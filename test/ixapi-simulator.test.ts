@@ -1,5 +1,5 @@
 import t from 'tap';
-import { IxapiSimulator } from '../src/simulator/ixapi.js';
+import { IxapiSimulator } from '../src/simulator/ixapi/index.js';
 import ixapi from '../src/sources/ixapi/index.js';
 import { find, scrape } from './helpers/exposition.js';
 import { startIxapiDemo } from './helpers/ixapi-setup.js';

@@ -14,75 +14,16 @@ export interface DemoSetup {
   close(): Promise<void>;
 }
 
-/** How often the IX-API demo world moves its services one lifecycle step. */
-const IXAPI_TICK_MS = 20_000;
+type Demo = (opts: DemoOptions) => Promise<DemoSetup>;
 
 /**
- * Each source kind's demo world, by kind. A simulator module is imported only
- * when its demo starts: the exporter itself never loads one.
+ * Each source kind's demo world (`src/simulator/<kind>/demo.ts`), by kind. A
+ * simulator module is imported only when its demo starts: the exporter itself
+ * never loads one.
  */
-export const demos: Readonly<Record<string, (opts: DemoOptions) => Promise<DemoSetup>>> = {
-  async intercloud({ seed, faults }) {
-    const { IntercloudSimulator } = await import('./intercloud.js');
-    const sim = new IntercloudSimulator({ seed, organisations: 36, depth: 3, groupsPerOrg: [1, 4], latencyMs: faults.latencyMs || 5, faults, oddNames: true });
-    const baseUrl = await sim.listen();
-    return {
-      target: {
-        name: 'intercloud-demo',
-        baseUrl,
-        interval: '30s',
-        discoveryInterval: '5m',
-        auth: { username: sim.username, password: sim.password, basicToken: sim.basicToken },
-      },
-      close: () => sim.close(),
-    };
-  },
-
-  async gnocchi({ seed, faults }) {
-    const { GnocchiSimulator } = await import('./gnocchi.js');
-    const sim = new GnocchiSimulator({ seed, projects: 5, instancesPerProject: [2, 8], faults });
-    await sim.listen();
-    return {
-      target: {
-        name: 'vhi',
-        interval: '30s',
-        auth: { keystone: { url: `${sim.keystone.url}/v3`, username: sim.admin.name, password: sim.admin.password, project: 'admin' } },
-      },
-      close: () => sim.close(),
-    };
-  },
-
-  async astakos({ seed, log, faults }) {
-    const { AstakosSimulator } = await import('./astakos.js');
-    const sim = new AstakosSimulator({ seed, shape: 'released', users: 6, faults });
-    await sim.listen();
-    log.info({ baseUrl: sim.baseUrl, users: sim.users.length, components: sim.components }, 'Astakos simulator listening');
-    return {
-      target: {
-        name: 'synnefo',
-        baseUrl: sim.baseUrl,
-        interval: '15s',
-        auth: { token: sim.userToken(0), serviceTokens: sim.components.map((c) => ({ token: sim.serviceToken(c) })) },
-      },
-      close: () => sim.close(),
-    };
-  },
-
-  async ixapi({ seed, log, faults }) {
-    const { IxapiSimulator } = await import('./ixapi.js');
-    const sim = new IxapiSimulator({ seed, services: 10, connections: 5, pagination: true, respawn: true, accessTtlSeconds: 300, faults });
-    await sim.listen();
-    sim.startClock(IXAPI_TICK_MS);
-    log.info({ baseUrl: sim.baseUrl, services: sim.services.size, connections: sim.connections.size }, 'IX-API simulator listening');
-    return {
-      target: {
-        name: 'ixapi-demo',
-        baseUrl: sim.baseUrl,
-        interval: '15s',
-        pageLimit: 4,
-        auth: { tokenUrl: sim.tokenUrl, clientId: sim.credentials.clientId, clientSecret: sim.credentials.clientSecret },
-      },
-      close: () => sim.close(),
-    };
-  },
+export const demos: Readonly<Record<string, Demo>> = {
+  intercloud: async (opts) => (await import('./intercloud/demo.js')).demo(opts),
+  gnocchi: async (opts) => (await import('./gnocchi/demo.js')).demo(opts),
+  astakos: async (opts) => (await import('./astakos/demo.js')).demo(opts),
+  ixapi: async (opts) => (await import('./ixapi/demo.js')).demo(opts),
 };

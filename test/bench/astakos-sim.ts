@@ -1,4 +1,4 @@
-import { AstakosSimulator } from '../../src/simulator/astakos.js';
+import { AstakosSimulator } from '../../src/simulator/astakos/index.js';
 import { serveUntilStopped } from './sim-lifetime.js';
 
 /**

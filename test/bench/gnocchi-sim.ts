@@ -1,4 +1,4 @@
-import { GnocchiSimulator } from '../../src/simulator/gnocchi.js';
+import { GnocchiSimulator } from '../../src/simulator/gnocchi/index.js';
 import { serveUntilStopped } from './sim-lifetime.js';
 
 /**

@@ -1,4 +1,4 @@
-import { IntercloudSimulator, type IntercloudSimOptions } from '../../src/simulator/intercloud.js';
+import { IntercloudSimulator, type IntercloudSimOptions } from '../../src/simulator/intercloud/index.js';
 import { serveUntilStopped } from './sim-lifetime.js';
 
 /**

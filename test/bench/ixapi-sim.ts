@@ -1,4 +1,4 @@
-import { IxapiSimulator } from '../../src/simulator/ixapi.js';
+import { IxapiSimulator } from '../../src/simulator/ixapi/index.js';
 import { serveUntilStopped } from './sim-lifetime.js';
 
 /**

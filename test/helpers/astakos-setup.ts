@@ -1,6 +1,6 @@
 import type { Test } from 'tap';
 import astakos from '../../src/sources/astakos/index.js';
-import { AstakosSimulator, type AstakosSimulatorOptions } from '../../src/simulator/astakos.js';
+import { AstakosSimulator, type AstakosSimulatorOptions } from '../../src/simulator/astakos/index.js';
 import { scrape, type ParsedSample } from './exposition.js';
 import { startReadyExporter } from './start.js';
 

@@ -1,5 +1,5 @@
 import type { Test } from 'tap';
-import { GnocchiSimulator, type GnocchiSimulatorOptions } from '../../src/simulator/gnocchi.js';
+import { GnocchiSimulator, type GnocchiSimulatorOptions } from '../../src/simulator/gnocchi/index.js';
 import gnocchi from '../../src/sources/gnocchi/index.js';
 import { scrape, type ParsedSample } from './exposition.js';
 import { startTestExporter } from './start.js';

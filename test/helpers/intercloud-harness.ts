@@ -1,5 +1,5 @@
 import type { Test } from 'tap';
-import { IntercloudSimulator, type IntercloudSimOptions } from '../../src/simulator/intercloud.js';
+import { IntercloudSimulator, type IntercloudSimOptions } from '../../src/simulator/intercloud/index.js';
 import intercloud from '../../src/sources/intercloud/index.js';
 import { find, scrape, type ParsedSample } from './exposition.js';
 import { startReadyExporter } from './start.js';

@@ -1,5 +1,5 @@
 import type { Test } from 'tap';
-import { IxapiSimulator, type IxapiSimOptions } from '../../src/simulator/ixapi.js';
+import { IxapiSimulator, type IxapiSimOptions } from '../../src/simulator/ixapi/index.js';
 import { createLogger } from '../../src/log.js';
 import { demos } from '../../src/simulator/demos.js';
 import ixapi from '../../src/sources/ixapi/index.js';

@@ -1,7 +1,7 @@
 import { pino } from 'pino';
 import { HttpClient } from '../../../src/core/http.js';
 import { SelfMetrics } from '../../../src/core/selfmetrics.js';
-import type { IxapiCredentials } from '../../../src/simulator/ixapi.js';
+import type { IxapiCredentials } from '../../../src/simulator/ixapi/index.js';
 import ixapi from '../../../src/sources/ixapi/index.js';
 import { percentile, round, rssMb } from '../stats.js';
 import { benchCollector, benchContext, renderedSeries } from '../context.js';

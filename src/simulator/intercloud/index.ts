@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
-import { createRng, pick, rngUuid } from './rng.js';
-import { SimServer, type FaultOptions, type SimRequest, type SimResponse } from './server.js';
-import { bearer, TokenStore } from './tokens.js';
+import { createRng, pick, rngUuid } from '../rng.js';
+import { SimServer, type FaultOptions, type SimRequest, type SimResponse } from '../server.js';
+import { bearer, TokenStore } from '../tokens.js';
 
 /** The seven regions of InterCloud's offer, as named by the group metrics. */
 export const REGIONS = ['latin-america', 'japan', 'south-africa', 'southeast-asia', 'north-america', 'europe', 'pacific'] as const;

@@ -1,6 +1,6 @@
-import { createRng, pick, rngUuid } from './rng.js';
-import { SimServer, type FaultOptions, type SimRequest, type SimResponse } from './server.js';
-import { TokenStore } from './tokens.js';
+import { createRng, pick, rngUuid } from '../rng.js';
+import { SimServer, type FaultOptions, type SimRequest, type SimResponse } from '../server.js';
+import { TokenStore } from '../tokens.js';
 
 /**
  * Synnefo Astakos' quota API, in either of its two shapes:

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { SimServer, type FaultOptions, type SimRequest, type SimResponse } from './server.js';
-import { createRng, rngUuid } from './rng.js';
-import { TokenStore } from './tokens.js';
+import { SimServer, type FaultOptions, type SimRequest, type SimResponse } from '../server.js';
+import { createRng, rngUuid } from '../rng.js';
+import { TokenStore } from '../tokens.js';
 
 export interface KeystoneProject {
   id: string;

@@ -1,7 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import { createRng, pick, rngUuid } from './rng.js';
-import { SimServer, type FaultOptions, type SimRequest, type SimResponse } from './server.js';
-import { bearer, TokenStore } from './tokens.js';
+import { createRng, pick, rngUuid } from '../rng.js';
+import { SimServer, type FaultOptions, type SimRequest, type SimResponse } from '../server.js';
+import { bearer, TokenStore } from '../tokens.js';
 
 /**
  * An IX-API v2 server (as an IXP such as Interxion runs it for cloud

@@ -1,6 +1,6 @@
-import { SimServer, type FaultOptions, type SimRequest, type SimResponse } from './server.js';
+import { SimServer, type FaultOptions, type SimRequest, type SimResponse } from '../server.js';
 import { KeystoneSimulator, type ApplicationCredential, type KeystoneProject, type KeystoneUser, type TokenInfo } from './keystone.js';
-import { createRng, pick, rngUuid } from './rng.js';
+import { createRng, pick, rngUuid } from '../rng.js';
 
 export interface Instance {
   id: string;
