@@ -34,7 +34,7 @@ const record = (name: string) => rules.find((r) => r.record === name);
 t.test('promtool check rules', async (t) => {
   const res = await promtool(['check', 'rules', RULE_FILE], RULES);
   t.equal(res.code, 0, res.output);
-  t.match(res.output, /SUCCESS: 5 rules found/);
+  t.match(res.output, /SUCCESS: 6 rules found/);
 });
 
 t.test('promtool test rules', async (t) => {
