@@ -3,6 +3,16 @@ import { parseDuration } from '../core/duration.js';
 
 let registered = false;
 
+/**
+ * Formats of durations written as strings with a unit. convict hands a JSON
+ * number to `validate` without converting it, and a number cannot be told from
+ * an already converted string there: the loader turns numbers given for these
+ * keys into strings first, so that "interval": 300 is refused, not read as
+ * 300 ms.
+ */
+export const DURATION_FORMATS: ReadonlySet<unknown> = new Set(['duration', 'optional-duration', 'duration-or-zero']);
+const MESSAGE = 'must be a duration with its unit, such as 30s, 5m or 1h';
+
 /** Custom convict formats: durations as "30s"/"5m"/"1h" (held as ms), URLs, names. */
 export function registerFormats(): void {
   if (registered) return;
@@ -10,20 +20,22 @@ export function registerFormats(): void {
   convict.addFormats({
     duration: {
       validate(value: unknown) {
-        if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-          throw new Error('must be a duration such as 30s, 5m or 1h');
-        }
+        if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) throw new Error(MESSAGE);
       },
       // A bare number is refused: "300" could mean seconds or milliseconds.
-      coerce: (value: unknown) => (typeof value === 'string' ? tryDuration(value) : typeof value === 'number' ? String(value) : value),
+      coerce: tryDuration,
+    },
+    'duration-or-zero': {
+      validate(value: unknown) {
+        if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) throw new Error(`${MESSAGE}; 0s for none`);
+      },
+      coerce: tryDuration,
     },
     'optional-duration': {
       validate(value: unknown) {
-        if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-          throw new Error('must be a duration such as 30s, 5m or 1h, or "" for the default');
-        }
+        if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) throw new Error(`${MESSAGE}, or "" for the default`);
       },
-      coerce: (value: unknown) => (value === '' ? 0 : typeof value === 'string' ? tryDuration(value) : typeof value === 'number' ? String(value) : value),
+      coerce: (value: string) => (value === '' ? 0 : tryDuration(value)),
     },
     'optional-url': {
       validate(value: unknown) {

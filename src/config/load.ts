@@ -3,7 +3,7 @@ import convict from 'convict';
 import { registerSecret } from '../log.js';
 import type { Source, TargetConfig } from '../core/source.js';
 import { isEntry, type ConfigSchema } from './fields.js';
-import { registerFormats } from './formats.js';
+import { DURATION_FORMATS, registerFormats } from './formats.js';
 import { processSchema, targetSchema } from './schema.js';
 
 export interface ServerConfig {
@@ -117,7 +117,7 @@ function validateSection<T extends object = Record<string, unknown>>(
   }
   const conf = convict(schema as convict.Schema<Record<string, unknown>>, { env, args: [] });
   try {
-    conf.load(withJsonText(schema, value as Record<string, unknown>));
+    conf.load(prepared(schema, value as Record<string, unknown>));
     conf.validate({ allowed: 'strict' });
   } catch (err) {
     for (const line of (err as Error).message.split('\n')) problems.push(prefix + convictProblem(line));
@@ -161,16 +161,20 @@ function resolveSecret(props: Record<string, unknown>, key: string, prefix: stri
   registerSecret(props[key] as string);
 }
 
-/** convict would read an object given for a string key as nested keys; such keys take it as JSON text. */
-function withJsonText(schema: ConfigSchema, value: Record<string, unknown>): Record<string, unknown> {
+/**
+ * What convict cannot be told through a format: an object given for a string
+ * key would be read as nested keys, so such keys take it as JSON text; a
+ * number given for a duration is made a string, which the format then refuses.
+ */
+function prepared(schema: ConfigSchema, value: Record<string, unknown>): Record<string, unknown> {
   const out = { ...value };
   for (const [key, node] of Object.entries(schema)) {
     const v = out[key];
-    if (typeof v !== 'object' || v === null) continue;
     if (isEntry(node)) {
-      if (node.jsonText) out[key] = JSON.stringify(v);
-    } else if (!Array.isArray(v)) {
-      out[key] = withJsonText(node, v as Record<string, unknown>);
+      if (node.jsonText && typeof v === 'object' && v !== null) out[key] = JSON.stringify(v);
+      else if (typeof v === 'number' && DURATION_FORMATS.has(node.format)) out[key] = String(v);
+    } else if (typeof v === 'object' && v !== null && !Array.isArray(v)) {
+      out[key] = prepared(node, v as Record<string, unknown>);
     }
   }
   return out;

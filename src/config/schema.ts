@@ -27,7 +27,7 @@ export function processSchema(): ConfigSchema {
         format: 'optional-duration',
         default: '',
       },
-      startupJitter: { doc: 'First cycles start spread over up to this long', format: 'duration', default: '5s' },
+      startupJitter: { doc: 'First cycles start spread over up to this long; 0s starts them all at once', format: 'duration-or-zero', default: '5s' },
     },
   };
 }
