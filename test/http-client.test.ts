@@ -484,6 +484,18 @@ t.test('abort via signal while the request is in flight', async (t) => {
   t.equal(sim.hits('/slow'), 2, 'an already aborted signal sends nothing');
 });
 
+t.test('a request the upstream took and never answered says so when the cycle cuts it off', async (t) => {
+  const { sim, http } = await setup(t, { timeoutMs: 60_000 });
+  sim.route('POST', '/dies', () => hang());
+  sim.route('GET', '/queued', () => ({ body: {} }));
+  const ac = new AbortController();
+  setTimeout(() => ac.abort(new Error('cycle deadline reached')), 300);
+  const p = http.request({ method: 'POST', path: '/dies', route: '/dies', json: {}, signal: ac.signal });
+  await rejectsWith(t, p, RequestError, { code: 'aborted', message: /^\/dies: no response after (2\d\d|3\d\d) ms, then cancelled \(cycle deadline reached\)$/ }, 'sent, never answered');
+  const late = http.request({ path: '/queued', route: '/queued', signal: ac.signal });
+  await rejectsWith(t, late, RequestError, { code: 'aborted', message: /^\/queued: cancelled \(cycle deadline reached\)$/ }, 'never sent: only cancelled');
+});
+
 t.test('abort via signal while waiting in the queue', async (t) => {
   const { sim, http } = await setup(t, { concurrency: 1 });
   sim.route('GET', '/slow', () => delay(300).then(() => ({ body: {} })));

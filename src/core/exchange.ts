@@ -38,6 +38,7 @@ export class Exchange implements Dispatcher.DispatchHandler {
   private headers: RawResponse['headers'] = {};
   private chunks: Buffer[] = [];
   private size = 0;
+  private readonly sentAt = performance.now();
 
   constructor(
     dispatcher: Dispatcher,
@@ -63,6 +64,11 @@ export class Exchange implements Dispatcher.DispatchHandler {
     } catch (err) {
       this.fail(err);
     }
+  }
+
+  /** Milliseconds since the request was sent, while no response has begun; undefined once one has. */
+  awaitingResponseMs(): number | undefined {
+    return this.status === 0 && !this.settled ? performance.now() - this.sentAt : undefined;
   }
 
   /** Stops the exchange; `done` rejects with `reason`. */

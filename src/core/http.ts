@@ -8,6 +8,7 @@ import { backoffDelay, parseRetryAfter, sleep } from './retry.js';
 import { AbortFanout, type Cancellable } from './abort-fanout.js';
 import { Exchange, type RawResponse } from './exchange.js';
 import { HttpError, RequestError, type RequestErrorCode } from './http-errors.js';
+import { toError } from './series.js';
 import { RequestFifo, type QueueTicket, type RequestQueueOptions } from './request-fifo.js';
 
 export type QueryValue = string | number | boolean | undefined | null | Array<string | number>;
@@ -109,7 +110,7 @@ export class HttpClient {
       return await this.requestWithRetries<T>(req, call);
     } catch (err) {
       // Aborts surface from a backoff wait or a token wait as the signal's reason.
-      if (signal?.aborted && !(err instanceof RequestError)) throw new RequestError('aborted', req.route, 'cancelled', { cause: err });
+      if (signal?.aborted && !(err instanceof RequestError)) throw new RequestError('aborted', req.route, `cancelled (${toError(signal.reason).message})`, { cause: err });
       throw err;
     } finally {
       if (signal) this.fanout.remove(signal, call);
@@ -331,7 +332,12 @@ class Call implements Cancellable, QueueTicket {
   }
 
   cancel(reason: unknown): void {
-    this.reason ??= new RequestError('aborted', this.route, 'cancelled', { cause: reason });
+    // An upstream that accepted the request and never answered (a server that
+    // died on it) must be told from a cycle that was simply over.
+    const why = reason instanceof Error ? reason.message : String(reason);
+    const waited = this.exchange?.awaitingResponseMs();
+    const message = waited === undefined ? `cancelled (${why})` : `no response after ${Math.round(waited)} ms, then cancelled (${why})`;
+    this.reason ??= new RequestError('aborted', this.route, message, { cause: reason });
     this.interrupt?.(this.reason);
     this.exchange?.abort(this.reason);
   }
