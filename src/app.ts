@@ -1,16 +1,22 @@
-import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { Config } from './config/load.js';
-import { HttpClient } from './core/http.js';
-import { Scheduler, type ScheduledTarget } from './core/scheduler.js';
+import { Scheduler } from './core/scheduler.js';
 import { SelfMetrics } from './core/selfmetrics.js';
 import { SnapshotStore } from './core/snapshot.js';
 import { createLogger, type Logger } from './log.js';
+import { Reloader, type ConfigLoader, type ReloadOutcome } from './reload.js';
 import { buildServer } from './server.js';
+import { ServerAuth } from './server-auth.js';
+import { TargetSet } from './targets.js';
 import { version } from './version.js';
+import type { WebSecurity } from './web/index.js';
 
 export interface ExporterOptions {
   config: Config;
+  /** Reads the configuration again (SIGHUP, POST /-/reload); without it the exporter cannot reload. */
+  reload?: ConfigLoader;
+  /** The --web.config.file's TLS and users for the exporter's own endpoint. */
+  web?: WebSecurity;
   log?: Logger;
   /** Override the configured listen address; tests use 127.0.0.1 and port 0. */
   host?: string;
@@ -28,6 +34,8 @@ export interface Exporter {
   ready(): Promise<void>;
   /** Runs one cycle of a target now and resolves when its snapshot is swapped in and rendered. */
   runCycle(kind: string, name: string): Promise<void>;
+  /** Reads the configuration again and applies it; refused as a whole if it is invalid. */
+  reload(trigger: string): Promise<ReloadOutcome>;
   /** Stops accepting scrapes, cancels cycles in flight and closes every upstream pool. */
   close(): Promise<void>;
 }
@@ -38,45 +46,26 @@ export async function startExporter(opts: ExporterOptions): Promise<Exporter> {
   const log = opts.log ?? createLogger({ level: config.log.level, format: config.log.format });
   const metrics = new SelfMetrics(version);
   const store = new SnapshotStore(metrics, log);
-  const clients: HttpClient[] = [];
-  const scheduled: ScheduledTarget[] = [];
+  const scheduler = new Scheduler({ store, metrics, log, startupJitterMs: opts.startupJitterMs ?? config.collection.startupJitter });
+  const targets = new TargetSet({ store, scheduler, metrics, log, userAgent: `capacity-exporter/${version}` });
+  await targets.apply(config.targets, config.collection.maxStaleness);
 
-  for (const { source, config: target } of config.targets) {
-    const kind = source.kind;
-    const targetLog = log.child({ source: kind, target: target.name });
-    const http = new HttpClient({
-      source: kind,
-      target: target.name,
-      baseUrl: target.baseUrl || undefined,
-      timeoutMs: target.timeout,
-      retries: target.retries,
-      maxResponseBytes: target.maxResponseBytes,
-      concurrency: target.concurrency,
-      requestsPerSecond: target.requestsPerSecond,
-      ca: target.tls.caFile ? readFileSync(target.tls.caFile) : undefined,
-      insecureSkipVerify: target.tls.insecureSkipVerify,
-      metrics,
-      log: targetLog,
-      userAgent: `capacity-exporter/${version}`,
-    });
-    clients.push(http);
-    metrics.registerTarget(kind, target.name, target.interval);
-    const state = store.add(source, target, config.collection.maxStaleness);
-    scheduled.push({ state, collector: source.create(target, { http, log: targetLog, tokens: metrics.tokenObserver(kind, target.name) }) });
-  }
+  const auth = new ServerAuth(config.server.auth);
+  const load = opts.reload;
+  const reloader = load && new Reloader({ load, targets, metrics, log, current: config, setServerAuth: (a) => auth.set(a) });
+  const reload = async (trigger: string): Promise<ReloadOutcome> => {
+    if (!reloader) return { ok: false, problems: ['this exporter was not started from a config file it could read again'] };
+    opts.web?.reloadCertificates();
+    return reloader.reload(trigger);
+  };
 
-  const scheduler = new Scheduler(scheduled, {
-    store,
-    metrics,
-    log,
-    startupJitterMs: opts.startupJitterMs ?? config.collection.startupJitter,
-  });
-  const server = buildServer({ config: config.server, store, metrics, log, version });
+  const server = buildServer({ config: config.server, store, metrics, log, version, auth, web: opts.web, reload: reloader ? reload : undefined });
   await server.listen({ host: opts.host ?? config.server.host, port: opts.port ?? config.server.port });
   const address = server.addresses()[0] as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host === '[::]' ? '[::1]' : host}:${address.port}`;
-  log.info({ url, targets: scheduled.map((s) => s.state.id), version }, 'capacity-exporter listening');
+  const scheme = opts.web?.https ? 'https' : 'http';
+  const url = `${scheme}://${host === '0.0.0.0' ? '127.0.0.1' : host === '[::]' ? '[::1]' : host}:${address.port}`;
+  log.info({ url, targets: store.targets().map((s) => s.id), version }, 'capacity-exporter listening');
   scheduler.start();
 
   let closing: Promise<void> | undefined;
@@ -90,12 +79,11 @@ export async function startExporter(opts: ExporterOptions): Promise<Exporter> {
       if (!state) throw new Error(`no target ${kind}/${name}`);
       await scheduler.runNow(state);
     },
+    reload,
     close: () =>
       (closing ??= (async () => {
         await server.close();
-        await scheduler.stop();
-        await Promise.allSettled(scheduled.map((s) => s.collector.close?.()));
-        await Promise.allSettled(clients.map((c) => c.close()));
+        await targets.close();
         log.info('capacity-exporter stopped');
       })()),
   };

@@ -1,12 +1,16 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import type { Server as HttpServer } from 'node:http';
+import type { Server as HttpsServer } from 'node:https';
 import { gzipSync } from 'node:zlib';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { ServerConfig } from './config/load.js';
 import { CONTENT_TYPE } from './core/exposition.js';
 import type { SelfMetrics } from './core/selfmetrics.js';
 import type { SnapshotStore } from './core/snapshot.js';
-import type { Logger } from './log.js';
 import { landingPage } from './landing.js';
+import type { Logger } from './log.js';
+import type { ReloadOutcome } from './reload.js';
+import { ServerAuth } from './server-auth.js';
+import type { WebSecurity } from './web/index.js';
 
 export interface ServerDeps {
   config: ServerConfig;
@@ -14,28 +18,39 @@ export interface ServerDeps {
   metrics: SelfMetrics;
   log: Logger;
   version: string;
+  /** `server.auth`, if a reload may change it; made from `config.auth` otherwise. */
+  auth?: ServerAuth;
+  /** Behind `POST /-/reload`; absent when the exporter has no file to reload. */
+  reload?: (trigger: string) => Promise<ReloadOutcome>;
+  /** The --web.config.file: TLS, bcrypt users, headers, rate limit. */
+  web?: WebSecurity;
 }
+
+export type ExporterServer = FastifyInstance<HttpServer> | FastifyInstance<HttpsServer>;
 
 const ROUTES: Record<string, string[]> = {
   '/': ['GET', 'HEAD'],
   '/metrics': ['GET', 'HEAD'],
   '/healthz': ['GET', 'HEAD'],
   '/readyz': ['GET', 'HEAD'],
+  '/-/reload': ['POST', 'PUT'],
 };
 
 /** The HTTP face of the exporter: it serves what the store holds and never calls an upstream. */
-export function buildServer(deps: ServerDeps): FastifyInstance {
-  const app = Fastify({ logger: false, return503OnClosing: true, forceCloseConnections: true });
-  const check = authCheck(deps.config.auth);
+export function buildServer(deps: ServerDeps): ExporterServer {
+  const options = { logger: false, return503OnClosing: true, forceCloseConnections: true } as const;
+  const https = deps.web?.https;
+  return https ? routes(Fastify({ ...options, https }), deps) : routes(Fastify(options), deps);
+}
+
+function routes<S extends HttpServer | HttpsServer>(app: FastifyInstance<S>, deps: ServerDeps): FastifyInstance<S> {
+  deps.web?.install(app);
+  const auth = deps.auth ?? new ServerAuth(deps.config.auth);
 
   app.addHook('onRequest', async (req, reply) => {
-    if (!check || req.url === '/healthz' || req.url.startsWith('/healthz?')) return;
-    if (check(req.headers.authorization)) return;
-    const schemes = [deps.config.auth.bearerToken ? 'Bearer realm="capacity-exporter"' : '', deps.config.auth.basic.username ? 'Basic realm="capacity-exporter"' : ''];
-    return reply
-      .code(401)
-      .header('www-authenticate', schemes.filter(Boolean).join(', '))
-      .send({ error: 'unauthorized', message: 'valid credentials are required' });
+    if (!auth.enabled || req.url === '/healthz' || req.url.startsWith('/healthz?')) return;
+    if (auth.allows(req.headers.authorization)) return;
+    return reply.code(401).header('www-authenticate', auth.challenge).send({ error: 'unauthorized', message: 'valid credentials are required' });
   });
 
   app.get('/metrics', (req, reply) => serveMetrics(req, reply, deps));
@@ -49,6 +64,18 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   });
 
   app.get('/', async (_req, reply) => reply.type('text/html; charset=utf-8').send(landingPage(deps.store.targets(), deps.version)));
+
+  const reload = deps.reload;
+  app.route({
+    method: ['POST', 'PUT'],
+    url: '/-/reload',
+    handler: async (_req, reply) => {
+      if (!reload) return reply.code(501).send({ error: 'not_implemented', message: 'this exporter was not started from a config file it could read again' });
+      const outcome = await reload('POST /-/reload');
+      if (!outcome.ok) return reply.code(500).send({ status: 'error', message: 'the new configuration is invalid; the previous one keeps running', problems: outcome.problems });
+      return { status: 'success', ...outcome.changes, notApplied: outcome.notApplied };
+    },
+  });
 
   app.setNotFoundHandler((req, reply) => {
     const path = req.url.split('?')[0]!;
@@ -90,23 +117,4 @@ async function serveMetrics(req: FastifyRequest, reply: FastifyReply, deps: Serv
   });
   for (const c of chunks) if (c.length) res.write(c);
   res.end();
-}
-
-type AuthCheck = (header: string | undefined) => boolean;
-
-function authCheck(auth: ServerConfig['auth']): AuthCheck | undefined {
-  const expected: Buffer[] = [];
-  if (auth.bearerToken) expected.push(digest(`Bearer ${auth.bearerToken}`));
-  if (auth.basic.username) expected.push(digest(`Basic ${Buffer.from(`${auth.basic.username}:${auth.basic.password}`).toString('base64')}`));
-  if (!expected.length) return undefined;
-  return (header) => {
-    if (!header) return false;
-    const got = digest(header.replace(/^(bearer|basic) +/i, (m) => m[0]!.toUpperCase() + m.slice(1).trim().toLowerCase() + ' '));
-    return expected.some((e) => timingSafeEqual(e, got));
-  };
-}
-
-/** Equal-length digests make the comparison constant-time whatever the header's length. */
-function digest(value: string): Buffer {
-  return createHash('sha256').update(value).digest();
 }

@@ -80,7 +80,9 @@ t.test('start-up jitter spreads first cycles within min(jitter, interval)', asyn
       },
     },
   });
-  const scheduler = new Scheduler([mk('a', 3_600_000), mk('b', 100)], { store, metrics, log, startupJitterMs: 400, random: () => 0.99 });
+  const scheduler = new Scheduler({ store, metrics, log, startupJitterMs: 400, random: () => 0.99 });
+  scheduler.add(mk('a', 3_600_000));
+  scheduler.add(mk('b', 100));
   const begun = Date.now();
   scheduler.start();
   t.teardown(() => scheduler.stop());

@@ -17,6 +17,11 @@ interface Loop extends ScheduledTarget {
   timer?: NodeJS.Timeout;
   /** The cycle in flight, if any: cycles of one target never overlap. */
   running?: Promise<void>;
+  /** Aborted when the loop is removed or the scheduler stops: cancels its cycle and ends the loop. */
+  readonly stopped: AbortController;
+  /** Resolves once the loop's first cycle has ended, successful or not, or the loop was stopped. */
+  readonly firstCycle: Promise<void>;
+  firstCycleDone(): void;
 }
 
 export interface SchedulerOptions {
@@ -27,34 +32,42 @@ export interface SchedulerOptions {
   random?: () => number;
 }
 
-/** One loop per target: a first cycle soon after start-up, then one every interval, never two at once. */
+/**
+ * One loop per target: a first cycle soon after it is added, then one every
+ * interval, never two at once. Targets come and go while it runs (a config
+ * reload): a removed target's cycle in flight is cancelled.
+ */
 export class Scheduler {
   private readonly loops = new Map<TargetState, Loop>();
-  private readonly shutdown = new AbortController();
-  private readonly firstCycles: Promise<void>[] = [];
+  private started = false;
 
-  constructor(
-    targets: ScheduledTarget[],
-    private readonly opts: SchedulerOptions,
-  ) {
-    for (const t of targets) this.loops.set(t.state, { ...t });
-  }
+  constructor(private readonly opts: SchedulerOptions) {}
 
+  /** Starts the loops of every target added so far, and of every target added from now on. */
   start(): void {
-    const random = this.opts.random ?? Math.random;
-    for (const loop of this.loops.values()) {
-      const jitter = random() * Math.min(this.opts.startupJitterMs, loop.state.config.interval);
-      this.firstCycles.push(
-        new Promise((resolve) => {
-          loop.timer = setTimeout(() => void this.tick(loop).finally(resolve), jitter);
-        }),
-      );
-    }
+    this.started = true;
+    for (const loop of this.loops.values()) this.begin(loop);
   }
 
-  /** Resolves once every target has finished its first cycle, successful or not. */
+  add(target: ScheduledTarget): void {
+    let firstCycleDone = () => {};
+    const firstCycle = new Promise<void>((resolve) => (firstCycleDone = resolve));
+    const loop: Loop = { ...target, stopped: new AbortController(), firstCycle, firstCycleDone };
+    this.loops.set(target.state, loop);
+    if (this.started) this.begin(loop);
+  }
+
+  /** Ends a target's loop: its cycle in flight is cancelled and nothing of it is applied. */
+  async remove(state: TargetState): Promise<void> {
+    const loop = this.loops.get(state);
+    if (!loop) return;
+    this.loops.delete(state);
+    await this.end(loop, new Error('target removed by a configuration reload'));
+  }
+
+  /** Resolves once every current target has finished its first cycle, successful or not. */
   async firstCyclesDone(): Promise<void> {
-    await Promise.all(this.firstCycles);
+    await Promise.all([...this.loops.values()].map((l) => l.firstCycle));
   }
 
   /** Runs one cycle of a target now (after the one in flight, if any) and resolves when its snapshot is swapped in. */
@@ -67,18 +80,30 @@ export class Scheduler {
 
   /** Cancels in-flight cycles and waits for them to settle. */
   async stop(): Promise<void> {
-    this.shutdown.abort();
-    for (const loop of this.loops.values()) clearTimeout(loop.timer);
-    await Promise.allSettled([...this.loops.values()].map((l) => l.running));
+    await Promise.all([...this.loops.values()].map((l) => this.end(l, new Error('shutting down'))));
+  }
+
+  private begin(loop: Loop): void {
+    const random = this.opts.random ?? Math.random;
+    const jitter = random() * Math.min(this.opts.startupJitterMs, loop.state.config.interval);
+    loop.timer = setTimeout(() => void this.tick(loop), jitter);
+  }
+
+  private async end(loop: Loop, reason: Error): Promise<void> {
+    loop.stopped.abort(reason);
+    clearTimeout(loop.timer);
+    loop.firstCycleDone();
+    await loop.running?.catch(() => {});
   }
 
   private async tick(loop: Loop): Promise<void> {
-    if (this.shutdown.signal.aborted) return;
+    if (loop.stopped.signal.aborted) return;
     while (loop.running) await loop.running;
     const interval = loop.state.config.interval;
     const started = Date.now();
     await this.cycle(loop);
-    if (this.shutdown.signal.aborted) return;
+    loop.firstCycleDone();
+    if (loop.stopped.signal.aborted) return;
     const next = started + interval;
     const late = Date.now() - next;
     if (late > 0) {
@@ -103,7 +128,7 @@ export class Scheduler {
     const log = this.opts.log.child(labels);
     const startedAt = Date.now();
     const deadline = startedAt + (config.cycleTimeout || config.interval);
-    // A plain controller per cycle, not AbortSignal.any: Node 20 keeps every
+    // A plain controller per cycle, not AbortSignal.any: Node keeps every
     // signal derived from a composite one alive on its sources, which for a
     // per-request signal derived from this one would leak with each request.
     const cycle = new AbortController();
@@ -111,8 +136,9 @@ export class Scheduler {
     // Every queued upstream request listens on this signal: thousands are normal.
     setMaxListeners(0, signal);
     const timer = setTimeout(() => cycle.abort(new Error('cycle deadline reached')), deadline - startedAt);
-    const onShutdown = () => cycle.abort(new Error('shutting down'));
-    this.shutdown.signal.addEventListener('abort', onShutdown, { once: true });
+    const stopped = loop.stopped.signal;
+    const onStop = () => cycle.abort(stopped.reason);
+    stopped.addEventListener('abort', onStop, { once: true });
 
     let outcome: CycleOutcome;
     try {
@@ -121,9 +147,9 @@ export class Scheduler {
       outcome = { error: toError(err) };
     } finally {
       clearTimeout(timer);
-      this.shutdown.signal.removeEventListener('abort', onShutdown);
+      stopped.removeEventListener('abort', onStop);
     }
-    if (this.shutdown.signal.aborted) return;
+    if (stopped.aborted) return;
 
     const endedAt = Date.now();
     const errors = 'error' in outcome ? [outcome.error] : outcome.result.errors;

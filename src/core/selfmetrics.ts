@@ -69,6 +69,33 @@ export class SelfMetrics {
     registers: [this.registry],
   });
 
+  /** Every metric labelled by source and target. */
+  private get perTarget(): Array<Gauge | Counter | Histogram> {
+    return [
+      this.collectSuccess,
+      this.collectDuration,
+      this.lastSuccess,
+      this.collectInterval,
+      this.collectErrors,
+      this.overruns,
+      this.series,
+      this.upstreamRequests,
+      this.upstreamDuration,
+      this.tokenRequests,
+    ];
+  }
+
+  readonly reloadSuccessful = new Gauge({
+    name: 'capacity_exporter_config_last_reload_successful',
+    help: 'Whether the last configuration reload (SIGHUP or POST /-/reload) succeeded; 1 from start-up until one fails.',
+    registers: [this.registry],
+  });
+  readonly reloadSuccessTime = new Gauge({
+    name: 'capacity_exporter_config_last_reload_success_timestamp_seconds',
+    help: 'Unix time at which the running configuration was loaded, at start-up or by the last successful reload.',
+    registers: [this.registry],
+  });
+
   constructor(version: string) {
     const buildInfo = new Gauge({
       name: 'capacity_exporter_build_info',
@@ -92,6 +119,21 @@ export class SelfMetrics {
     this.collectErrors.inc(labels, 0);
     this.overruns.inc(labels, 0);
     this.series.set(labels, 0);
+  }
+
+  /**
+   * Drops every series of a target that a config reload removed, so that no
+   * alert keeps judging a target that no longer exists.
+   */
+  async forgetTarget(source: string, target: string): Promise<void> {
+    for (const metric of this.perTarget) {
+      for (const { labels } of (await metric.get()).values) {
+        if (labels.source !== source || labels.target !== target) continue;
+        // A histogram lists each bucket with its `le`, which is not one of its label names.
+        const { le: _bucket, ...own } = labels;
+        metric.remove(own);
+      }
+    }
   }
 
   /** What a target's token providers report to: its token request counter. */

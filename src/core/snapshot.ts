@@ -52,7 +52,7 @@ export type CycleOutcome = { result: CycleResult } | { error: Error };
  * cached exposition text of each source kind, rendered once per swap.
  */
 export class SnapshotStore {
-  private readonly states: TargetState[] = [];
+  private states: TargetState[] = [];
   private readonly texts = new Map<string, CachedText>();
   /** Renders of a kind are chained so that an older one never overwrites a newer one. */
   private readonly renders = new Map<string, Promise<void>>();
@@ -62,11 +62,36 @@ export class SnapshotStore {
     private readonly log: Logger,
   ) {}
 
-  add(source: Source, config: TargetConfig, maxStalenessMs: number): TargetState {
+  /**
+   * A target's place in the store. A target restarted with a new config takes
+   * over what its `previous` self collected, so that its series go on until
+   * its own first cycle replaces them.
+   */
+  add(source: Source, config: TargetConfig, maxStalenessMs: number, previous?: TargetState): TargetState {
     const state = new TargetState(source, config, maxStalenessMs || 3 * config.interval);
-    this.states.push(state);
+    if (previous) {
+      state.parts = previous.parts;
+      state.rendered = previous.rendered;
+      state.firstCycleDone = previous.firstCycleDone;
+      state.last = previous.last;
+      this.states[this.states.indexOf(previous)] = state;
+    } else {
+      this.states.push(state);
+    }
     if (!this.texts.has(source.kind)) this.texts.set(source.kind, new CachedText(Buffer.alloc(0)));
     return state;
+  }
+
+  /** Drops a target and its series at once; resolves when its kind's text no longer holds them. */
+  async remove(state: TargetState): Promise<void> {
+    this.states = this.states.filter((s) => s !== state);
+    await this.render(state.kind);
+  }
+
+  /** Puts the targets in this order (the config's), which their series follow in every scrape. */
+  reorder(order: readonly TargetState[]): void {
+    const rank = new Map(order.map((s, i) => [s, i]));
+    this.states.sort((a, b) => (rank.get(a) ?? Infinity) - (rank.get(b) ?? Infinity));
   }
 
   targets(): readonly TargetState[] {

@@ -20,10 +20,12 @@ export class FakeUpstream {
   readonly items = new Map<string, { name: string; value: number }>();
   /** Artificial duration of each item request (for overrun and shutdown tests). */
   itemDelayMs = 0;
+  /** The bearer token it accepts; change it to rotate the credentials. */
+  token = FAKE_TOKEN;
 
   constructor(count = 3) {
     for (let i = 1; i <= count; i++) this.items.set(String(i), { name: `item ${i}`, value: i * 10 });
-    const authorised = (h: string | string[] | undefined) => bearer(h) === FAKE_TOKEN;
+    const authorised = (h: string | string[] | undefined) => bearer(h) === this.token;
     // Like some real APIs, the refusal quotes the credentials it was given: the exporter must not log them.
     const refuse = (h: string | string[] | undefined) => ({ status: 401, body: { error: { status: 401, message: `bad token: ${String(h)}` } } });
     this.sim.route('GET', '/items', (req) => {

@@ -1,0 +1,78 @@
+import { isDeepStrictEqual } from 'node:util';
+import { ConfigError, type Config, type ServerConfig } from './config/load.js';
+import type { SelfMetrics } from './core/selfmetrics.js';
+import type { Logger } from './log.js';
+import type { TargetChanges, TargetSet } from './targets.js';
+
+/** Reads the configuration again from where it came from (the file, the environment, the command line). */
+export type ConfigLoader = () => Config;
+
+export type ReloadOutcome = { ok: true; changes: TargetChanges; notApplied: string[] } | { ok: false; problems: string[] };
+
+export interface ReloaderDeps {
+  load: ConfigLoader;
+  targets: TargetSet;
+  metrics: SelfMetrics;
+  log: Logger;
+  /** The configuration running now. */
+  current: Config;
+  /** Takes the new `server.auth` at once. */
+  setServerAuth(auth: ServerConfig['auth']): void;
+}
+
+/**
+ * Config reloads, as Prometheus does them: the new file replaces the running
+ * configuration only if it is valid as a whole; otherwise every problem is
+ * logged, the old configuration keeps running and
+ * capacity_exporter_config_last_reload_successful drops to 0. Reloads run one
+ * at a time, in the order they were asked for.
+ */
+export class Reloader {
+  private last: Promise<unknown> = Promise.resolve();
+  private current: Config;
+
+  constructor(private readonly deps: ReloaderDeps) {
+    this.current = deps.current;
+    deps.metrics.reloadSuccessful.set(1);
+    deps.metrics.reloadSuccessTime.set(Date.now() / 1000);
+  }
+
+  reload(trigger: string): Promise<ReloadOutcome> {
+    const run = this.last.then(() => this.run(trigger));
+    this.last = run.catch(() => {});
+    return run;
+  }
+
+  private async run(trigger: string): Promise<ReloadOutcome> {
+    const { log, metrics } = this.deps;
+    let next: Config;
+    try {
+      next = this.deps.load();
+    } catch (err) {
+      const problems = err instanceof ConfigError ? err.problems : [(err as Error).message];
+      metrics.reloadSuccessful.set(0);
+      log.error({ trigger, problems }, 'configuration reload failed; the previous configuration keeps running');
+      return { ok: false, problems };
+    }
+    const notApplied = restartOnly(this.current, next);
+    this.deps.setServerAuth(next.server.auth);
+    const changes = await this.deps.targets.apply(next.targets, next.collection.maxStaleness);
+    this.current = next;
+    metrics.reloadSuccessful.set(1);
+    metrics.reloadSuccessTime.set(Date.now() / 1000);
+    log.info({ trigger, ...changes }, 'configuration reloaded');
+    if (notApplied.length) log.warn({ keys: notApplied }, 'these settings changed but take effect only when the exporter restarts');
+    return { ok: true, changes, notApplied };
+  }
+}
+
+/** Settings a running exporter cannot change: its listening address, its logger, its first-cycle spread. */
+function restartOnly(before: Config, after: Config): string[] {
+  const keys: Array<[string, unknown, unknown]> = [
+    ['server.host', before.server.host, after.server.host],
+    ['server.port', before.server.port, after.server.port],
+    ['log', before.log, after.log],
+    ['collection.startupJitter', before.collection.startupJitter, after.collection.startupJitter],
+  ];
+  return keys.filter(([, a, b]) => !isDeepStrictEqual(a, b)).map(([key]) => key);
+}

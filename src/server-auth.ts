@@ -1,0 +1,50 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { ServerConfig } from './config/load.js';
+
+/**
+ * `server.auth`: a bearer token or a basic-auth user and password, checked in
+ * constant time; replaced at once by a config reload.
+ */
+export class ServerAuth {
+  private expected: Buffer[] = [];
+  private schemes: string[] = [];
+
+  constructor(auth: ServerConfig['auth']) {
+    this.set(auth);
+  }
+
+  set(auth: ServerConfig['auth']): void {
+    const expected: Buffer[] = [];
+    const schemes: string[] = [];
+    if (auth.bearerToken) {
+      expected.push(digest(`Bearer ${auth.bearerToken}`));
+      schemes.push('Bearer realm="capacity-exporter"');
+    }
+    if (auth.basic.username) {
+      expected.push(digest(`Basic ${Buffer.from(`${auth.basic.username}:${auth.basic.password}`).toString('base64')}`));
+      schemes.push('Basic realm="capacity-exporter"');
+    }
+    this.expected = expected;
+    this.schemes = schemes;
+  }
+
+  get enabled(): boolean {
+    return this.expected.length > 0;
+  }
+
+  /** The WWW-Authenticate challenge of a refusal. */
+  get challenge(): string {
+    return this.schemes.join(', ');
+  }
+
+  allows(header: string | undefined): boolean {
+    if (!header) return false;
+    const got = digest(header.replace(/^(bearer|basic) +/i, (m) => m[0]!.toUpperCase() + m.slice(1).trim().toLowerCase() + ' '));
+    return this.expected.some((e) => timingSafeEqual(e, got));
+  }
+}
+
+/** Equal-length digests make the comparison constant-time whatever the header's length. */
+function digest(value: string): Buffer {
+  return createHash('sha256').update(value).digest();
+}
