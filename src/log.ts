@@ -45,13 +45,17 @@ export function scrubSecrets(text: string): string {
 export interface LoggerOptions {
   level: string;
   format?: LogFormat;
-  /** Where JSON lines go; defaults to stdout. Tests pass a stream to read the log back. */
+  /** Where JSON lines go; defaults to `fd`. Tests pass a stream to read the log back. */
   destination?: DestinationStream;
+  /** 1 (stdout, the default) or 2 (stderr, when stdout carries a command's output). */
+  fd?: 1 | 2;
 }
 
 export function createLogger(opts: LoggerOptions): Logger {
-  const wantPretty = opts.format === 'pretty' || (opts.format !== 'json' && !opts.destination && process.stdout.isTTY);
-  const destination = wantPretty ? pretty({ destination: 1, sync: true }) : opts.destination ?? pinoDestination({ sync: false });
+  const fd = opts.fd ?? 1;
+  const tty = fd === 1 ? process.stdout.isTTY : process.stderr.isTTY;
+  const wantPretty = opts.format === 'pretty' || (opts.format !== 'json' && !opts.destination && tty);
+  const destination = wantPretty ? pretty({ destination: fd, sync: true }) : opts.destination ?? pinoDestination({ dest: fd, sync: false });
   return pino(
     {
       level: opts.level,

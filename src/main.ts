@@ -2,87 +2,101 @@
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { startExporter } from './app.js';
+import { runOnce, UnknownTargetError, type OnceFormat } from './cli/once.js';
+import { DEFAULT_CONFIG, USAGE } from './cli/usage.js';
 import { exampleConfig } from './config/example.js';
 import { ConfigError, loadConfigFile, type Config } from './config/load.js';
 import { createLogger, type LogFormat } from './log.js';
 import { sources } from './sources/registry.js';
 import { version } from './version.js';
+import { loadWebConfig, createWebSecurity, WebConfigError, type WebConfig } from './web/index.js';
 
-const DEFAULT_CONFIG = '/etc/capacity-exporter/config.json';
 const SHUTDOWN_LIMIT_MS = 10_000;
-
-const USAGE = `usage: capacity-exporter [--config FILE] [--check-config] [--port N] [--log-level L] [--log-format F]
-
-  --config FILE     config file (default: $CAPACITY_EXPORTER_CONFIG, else ${DEFAULT_CONFIG})
-  --check-config    validate the config, print every problem, exit 0 if valid and 2 if not
-  --port N          listen port (overrides server.port and $CAPACITY_EXPORTER_PORT)
-  --log-level L     fatal, error, warn, info, debug, trace or silent
-  --log-format F    json, pretty or auto
-  --example-config  print a config with every key, its default and its description
-  --version         print the version
-`;
+const LOG_FORMATS = ['auto', 'json', 'pretty'];
 
 function exit(message: string, code: number): never {
   (code === 0 ? process.stdout : process.stderr).write(message.endsWith('\n') ? message : `${message}\n`);
   process.exit(code);
 }
 
-function parseCli() {
+function parse<T extends NonNullable<Parameters<typeof parseArgs>[0]>['options']>(args: string[], options: T) {
   try {
-    return parseArgs({
-      options: {
-        config: { type: 'string' },
-        'check-config': { type: 'boolean', default: false },
-        port: { type: 'string' },
-        'log-level': { type: 'string' },
-        'log-format': { type: 'string' },
-        'example-config': { type: 'boolean', default: false },
-        version: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-      strict: true,
-      allowPositionals: false,
-    }).values;
+    return parseArgs({ args, options, strict: true, allowPositionals: false }).values;
   } catch (err) {
     exit(`${(err as Error).message}\n\n${USAGE}`, 2);
   }
 }
 
-async function main(): Promise<void> {
-  const args = parseCli();
-  if (args.help) exit(USAGE, 0);
-  if (args.version) exit(version, 0);
-  if (args['example-config']) {
-    process.stdout.write(`${JSON.stringify(exampleConfig(sources), null, 2)}\n`);
-    return;
-  }
-
-  const file = args.config ?? process.env.CAPACITY_EXPORTER_CONFIG ?? DEFAULT_CONFIG;
-  if (!args.config && !process.env.CAPACITY_EXPORTER_CONFIG && !existsSync(file)) {
+/** The config file and its reader: the file, then the environment, then the command line's overrides. */
+function configSource(flags: { config?: string; port?: string; logLevel?: string; logFormat?: string }): { file: string; load: () => Config } {
+  const file = flags.config ?? process.env.CAPACITY_EXPORTER_CONFIG ?? DEFAULT_CONFIG;
+  if (!flags.config && !process.env.CAPACITY_EXPORTER_CONFIG && !existsSync(file)) {
     exit(`no config file: pass --config FILE or set CAPACITY_EXPORTER_CONFIG (${DEFAULT_CONFIG} does not exist)`, 2);
   }
-  const env = { ...process.env };
-  if (args['log-level']) env.CAPACITY_EXPORTER_LOG_LEVEL = args['log-level'];
-  if (args.port) env.CAPACITY_EXPORTER_PORT = args.port;
+  if (flags.logFormat !== undefined && !LOG_FORMATS.includes(flags.logFormat)) exit(`--log-format: must be one of ${LOG_FORMATS.join(', ')}`, 2);
+  const load = () => {
+    const env = { ...process.env };
+    if (flags.logLevel) env.CAPACITY_EXPORTER_LOG_LEVEL = flags.logLevel;
+    if (flags.port) env.CAPACITY_EXPORTER_PORT = flags.port;
+    const config = loadConfigFile(file, sources, { env });
+    if (flags.logFormat) config.log.format = flags.logFormat as LogFormat;
+    return config;
+  };
+  return { file, load };
+}
 
+function invalid(file: string, err: unknown): never {
+  if (err instanceof ConfigError || err instanceof WebConfigError) exit(`${file}: invalid configuration:\n  ${err.problems.join('\n  ')}`, 2);
+  throw err;
+}
+
+/** Basic auth comes from one place: the web config's bcrypt users or the config's server.auth. */
+function withWebConfig(load: () => Config, web: WebConfig | undefined): () => Config {
+  return () => {
+    const config = load();
+    const { bearerToken, basic } = config.server.auth;
+    if (web?.users.size && (bearerToken || basic.username)) {
+      throw new ConfigError(['server.auth: the --web.config.file already sets basic_auth_users; give the users in one place only']);
+    }
+    return config;
+  };
+}
+
+async function run(args: string[]): Promise<void> {
+  const flags = parse(args, {
+    config: { type: 'string' },
+    'web.config.file': { type: 'string' },
+    'check-config': { type: 'boolean', default: false },
+    port: { type: 'string' },
+    'log-level': { type: 'string' },
+    'log-format': { type: 'string' },
+    'example-config': { type: 'boolean', default: false },
+    version: { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
+  });
+  if (flags.help) exit(USAGE, 0);
+  if (flags.version) exit(version, 0);
+  if (flags['example-config']) exit(JSON.stringify(exampleConfig(sources), null, 2), 0);
+
+  const webFile = flags['web.config.file'];
+  let web: WebConfig | undefined;
+  try {
+    web = webFile ? loadWebConfig(webFile) : undefined;
+  } catch (err) {
+    invalid(webFile!, err);
+  }
+  const { file, load: loadFile } = configSource({ config: flags.config, port: flags.port, logLevel: flags['log-level'], logFormat: flags['log-format'] });
+  const load = withWebConfig(loadFile, web);
   let config: Config;
   try {
-    config = loadConfigFile(file, sources, { env });
-    if (args['log-format']) {
-      if (!['auto', 'json', 'pretty'].includes(args['log-format'])) throw new ConfigError([`--log-format: must be one of auto, json, pretty`]);
-      config.log.format = args['log-format'] as LogFormat;
-    }
+    config = load();
   } catch (err) {
-    if (err instanceof ConfigError) exit(`${file}: invalid configuration:\n  ${err.problems.join('\n  ')}`, 2);
-    throw err;
+    invalid(file, err);
   }
-  if (args['check-config']) {
-    process.stdout.write(`${file}: configuration is valid (${config.targets.length} targets)\n`);
-    return;
-  }
+  if (flags['check-config']) exit(`${file}: configuration is valid (${config.targets.length} targets)${webFile ? `; ${webFile}: web configuration is valid` : ''}`, 0);
 
   const log = createLogger({ level: config.log.level, format: config.log.format });
-  const exporter = await startExporter({ config, log });
+  const exporter = await startExporter({ config, reload: load, web: web && createWebSecurity(web, log), log });
 
   let stopping = false;
   const stop = (signal: string) => {
@@ -103,9 +117,40 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGHUP', () => void exporter.reload('SIGHUP'));
 }
 
-main().catch((err: unknown) => {
+async function once(args: string[]): Promise<void> {
+  const flags = parse(args, {
+    config: { type: 'string' },
+    target: { type: 'string', multiple: true, default: [] },
+    format: { type: 'string', default: 'prom' },
+    'log-level': { type: 'string' },
+    help: { type: 'boolean', short: 'h', default: false },
+  });
+  if (flags.help) exit(USAGE, 0);
+  if (flags.format !== 'prom' && flags.format !== 'table') exit(`--format: must be prom or table, not "${flags.format}"`, 2);
+  const { file, load } = configSource({ config: flags.config, logLevel: flags['log-level'] ?? 'warn' });
+  let config: Config;
+  try {
+    config = load();
+  } catch (err) {
+    invalid(file, err);
+  }
+  const log = createLogger({ level: config.log.level, format: config.log.format, fd: 2 });
+  try {
+    const { ok, output } = await runOnce({ config, select: flags.target, format: flags.format as OnceFormat, log });
+    process.stdout.write(output);
+    await new Promise<void>((resolve) => log.flush(() => resolve()));
+    process.exit(ok ? 0 : 1);
+  } catch (err) {
+    if (err instanceof UnknownTargetError) exit(`--target: ${err.message}`, 2);
+    throw err;
+  }
+}
+
+const [command, ...rest] = process.argv.slice(2);
+(command === 'once' ? once(rest) : run(process.argv.slice(2))).catch((err: unknown) => {
   process.stderr.write(`capacity-exporter: ${(err as Error).stack ?? String(err)}\n`);
   process.exit(1);
 });
