@@ -68,7 +68,7 @@ t.test('configuration problems name their key', async (t) => {
     'gnocchi[0].queries[2].groupBy[1]: "project_id" is listed twice',
     'gnocchi[0].queries[3].operations: must be a parenthesised Gnocchi operation such as (aggregate sum (metric vcpus mean))',
     'gnocchi[0].queries[3].neededOverlap: is a percentage: 0 to 100',
-    'gnocchi[0].queries[4].search: is not a valid JSON filter: Unexpected end of JSON input',
+    'gnocchi[0].queries[4].search: is not a filter Gnocchi takes: Unexpected end of JSON input',
     'gnocchi[0].queries[4].lookback: must be at least one granularity',
     'gnocchi[0].queries[5].name: clashes with the timestamp series of query "y"',
   ]);

@@ -2,12 +2,13 @@ import type { HttpClient } from '../../core/http.js';
 import type { RequestScope } from '../../core/source.js';
 import type { GnocchiAuth } from './auth.js';
 import type { Query } from './config.js';
+import type { Search } from './search.js';
 import { parseGnocchiJson, readAggregates, type Series } from './parse.js';
 
 export interface AggregatesRequest {
   query: Query;
   groupBy: string[];
-  search: string | Record<string, unknown> | undefined;
+  search: Search | undefined;
   /** Unix ms. */
   start: number;
   stop: number;
@@ -27,8 +28,8 @@ export class GnocchiClient {
   /** `POST /v1/aggregates`: one series per group (one series with an empty group without groupby). */
   async aggregates(req: AggregatesRequest, scope: RequestScope): Promise<Series[]> {
     const { query } = req;
-    const body: Record<string, unknown> = { operations: query.operations, resource_type: query.resourceType };
-    if (req.search !== undefined) body.search = req.search;
+    // No search at all makes Gnocchi 4.4 fail on the request and drop the connection; {} matches every resource.
+    const body = { operations: query.operations, resource_type: query.resourceType, search: req.search ?? {} };
     const res = await this.http.request({
       method: 'POST',
       url: `${gnocchiRoot(await this.auth.endpoint(scope))}/v1/aggregates`,

@@ -2,6 +2,7 @@ import { CycleResult, type Sample } from '../../core/series.js';
 import type { Collector, CollectorDeps, CycleContext } from '../../core/source.js';
 import type { GnocchiAuth } from './auth.js';
 import { GnocchiClient } from './client.js';
+import { explainGnocchiError } from './errors.js';
 import { resolveQueries, type GnocchiTarget, type Query } from './config.js';
 import { queryFamilies, type QueryFamilies } from './families.js';
 import { isMetricNotFound, latestPoint, type Series } from './parse.js';
@@ -45,7 +46,7 @@ export class GnocchiCollector implements Collector {
       );
     } catch (err) {
       if (isMetricNotFound(err)) return [];
-      throw err;
+      throw explainGnocchiError(err, query.name);
     }
     return toSamples(families, latest ? sumLatestPerGroup(query, series) : latestPerGroup(series));
   }

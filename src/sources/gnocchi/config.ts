@@ -1,6 +1,7 @@
 import { objectArray, secretField, type ConfigSchema } from '../../config/fields.js';
 import { parseDuration } from '../../core/duration.js';
 import type { TargetConfig } from '../../core/source.js';
+import { parseSearch, type Search } from './search.js';
 
 export type QueryMode = 'latest-per-resource' | 'aggregate';
 export const QUERY_MODES: QueryMode[] = ['latest-per-resource', 'aggregate'];
@@ -49,7 +50,7 @@ export interface Query {
   name: string;
   operations: string;
   resourceType: string;
-  search: string | Record<string, unknown> | undefined;
+  search: Search | undefined;
   groupBy: string[];
   granularitySeconds: number;
   lookbackMs: number;
@@ -86,10 +87,13 @@ function granularityFormat(value: unknown): void {
   throw new Error('must be a number of seconds (300) or a duration of at least 1s (5m)');
 }
 
+/** Gnocchi 4.4 takes a number, null and dropna; 4.5 adds the forward and backward fills. */
+const FILLS = ['', 'null', 'dropna', 'ffill', 'bfill', 'full_ffill', 'full_bfill'];
+
 function fillFormat(value: unknown): void {
   if (typeof value === 'number' && Number.isFinite(value)) return;
-  if (typeof value === 'string' && (['', 'null', 'ffill', 'dropna'].includes(value) || /^-?\d+(\.\d+)?$/.test(value))) return;
-  throw new Error('must be "", "null", "ffill", "dropna" or a number');
+  if (typeof value === 'string' && (FILLS.includes(value) || /^-?\d+(\.\d+)?$/.test(value))) return;
+  throw new Error(`must be a number or one of ${FILLS.map((f) => JSON.stringify(f)).join(', ')}`);
 }
 
 const querySchema: ConfigSchema = {
@@ -106,7 +110,11 @@ const querySchema: ConfigSchema = {
   granularity: { doc: 'Granularity asked of Gnocchi: seconds (300) or a duration (5m)', format: granularityFormat, default: '5m' },
   lookback: { doc: 'How far back to look for each resource\'s latest point', format: 'duration', default: '1h' },
   neededOverlap: { doc: 'needed_overlap passed to Gnocchi (percent, 0-100)', format: 'non-negative-number', default: 0 },
-  fill: { doc: 'fill passed to Gnocchi: "" (not sent), "null", "ffill", "dropna" or a number', format: fillFormat, default: '' },
+  fill: {
+    doc: 'fill passed to Gnocchi: "" (not sent), a number, "null" or "dropna"; Gnocchi 4.5 and later also take "ffill", "bfill", "full_ffill" and "full_bfill"',
+    format: fillFormat,
+    default: '',
+  },
   mode: {
     doc: 'latest-per-resource: sum of each live resource\'s latest value (right for sparse gauges such as vcpus); aggregate: the latest point of the aggregated series',
     format: QUERY_MODES,
@@ -142,16 +150,6 @@ const LABEL = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
 export function granularitySeconds(value: number | string): number {
   return typeof value === 'number' ? value : parseDuration(value) / 1000;
-}
-
-/** A JSON filter written as a string, or the query-syntax string itself. */
-export function parseSearch(search: string): string | Record<string, unknown> | undefined {
-  const trimmed = search.trim();
-  if (trimmed === '') return undefined;
-  if (!trimmed.startsWith('{')) return trimmed;
-  const value: unknown = JSON.parse(trimmed);
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('a JSON filter must be an object');
-  return value as Record<string, unknown>;
 }
 
 export function resolveQueries(target: GnocchiTarget): Query[] {
@@ -205,7 +203,7 @@ export function check(target: GnocchiTarget): Array<[string, string]> {
     try {
       parseSearch(q.search);
     } catch (err) {
-      problems.push([`${at}.search`, `is not a valid JSON filter: ${(err as Error).message}`]);
+      problems.push([`${at}.search`, `is not a filter Gnocchi takes: ${(err as Error).message}`]);
     }
     const seen = new Set<string>();
     q.groupBy.forEach((g, j) => {
