@@ -44,7 +44,21 @@ t.test('a non-admin token sees its own project only', async (t) => {
     auth: { keystone: { url: `${sim.keystone.url}/v3`, applicationCredentialId: sim.memberCredential.id, applicationCredentialSecret: sim.memberCredential.secret } },
   });
   const own = sim.projects[0]!.id;
-  t.same(byLabel(await g.samples(), 'gnocchi_provisioned_vcpus'), new Map([[own, sim.liveVcpusByProject().get(own)]]));
+  const s = await g.samples();
+  t.same(byLabel(s, 'gnocchi_provisioned_vcpus'), new Map([[own, sim.liveVcpusByProject().get(own)]]));
+  t.same(g.errors(), [], 'Gnocchi says nothing of it');
+  t.equal(find(s, 'gnocchi_query_projects_seen', { query: 'provisioned_vcpus' })[0]?.value, 1, 'but the exporter shows how many projects it sees');
+  t.match(g.logText(), /the Keystone token has no admin role: Gnocchi shows it only its own project's resources/);
+  await g.cycle();
+  t.equal(g.logText().match(/has no admin role/g)?.length, 1, 'warned once');
+});
+
+t.test('an admin token sees every project, and says how many', async (t) => {
+  const sim = await startSim(t);
+  const g = await startGnocchi(t, sim, { auth: adminPassword(sim) });
+  const s = await g.samples();
+  t.equal(find(s, 'gnocchi_query_projects_seen', { query: 'provisioned_vcpus' })[0]?.value, sim.liveVcpusByProject().size);
+  t.notMatch(g.logText(), /no admin role/);
 });
 
 t.test('an expiring token is renewed before it expires, without a 401', async (t) => {

@@ -28,7 +28,7 @@ t.test('an empty queries list is the built-in provisioned_vcpus query in latest-
   }]);
   t.equal(target.interval, 300_000, 'interval defaults to 5m');
   const families = config.targets[0]!.source.families(target).map((f) => f.name);
-  t.same(families, ['gnocchi_provisioned_vcpus', 'gnocchi_provisioned_vcpus_timestamp_seconds']);
+  t.same(families, ['gnocchi_provisioned_vcpus', 'gnocchi_provisioned_vcpus_timestamp_seconds', 'gnocchi_query_projects_seen']);
 });
 
 t.test('query keys: granularity in seconds or as a duration, fill, JSON search', async (t) => {

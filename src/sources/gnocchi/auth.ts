@@ -8,11 +8,17 @@ import { KeystoneProvider } from './keystone.js';
 export interface GnocchiAuth {
   provider: AuthProvider;
   endpoint(scope: RequestScope): Promise<string>;
+  /** The roles of the Keystone token in use; undefined for a static token, whose roles are unknown. */
+  roles(): readonly string[] | undefined;
 }
 
 export function createAuth(target: GnocchiTarget, deps: AuthDeps): GnocchiAuth {
   const configured = async () => target.baseUrl;
-  if (target.auth.token) return { provider: new StaticTokenProvider(target.auth.token, 'x-auth-token', ''), endpoint: configured };
+  if (target.auth.token) return { provider: new StaticTokenProvider(target.auth.token, 'x-auth-token', ''), endpoint: configured, roles: () => undefined };
   const provider = new KeystoneProvider({ tokens: deps.tokens, http: deps.http, keystone: target.auth.keystone, needCatalog: !target.baseUrl });
-  return { provider, endpoint: target.baseUrl ? configured : (scope) => provider.endpoint({ signal: scope.signal }) };
+  return {
+    provider,
+    endpoint: target.baseUrl ? configured : (scope) => provider.endpoint({ signal: scope.signal }),
+    roles: () => provider.roles,
+  };
 }

@@ -4,7 +4,7 @@ import type { GnocchiAuth } from './auth.js';
 import { GnocchiClient } from './client.js';
 import { explainGnocchiError } from './errors.js';
 import { resolveQueries, type GnocchiTarget, type Query } from './config.js';
-import { queryFamilies, type QueryFamilies } from './families.js';
+import { countsProjects, projectsSeen, queryFamilies, type QueryFamilies } from './families.js';
 import { isMetricNotFound, latestPoint, type Series } from './parse.js';
 
 /** Only resources still alive: deleted instances stay searchable in Gnocchi with `ended_at` set. */
@@ -22,22 +22,27 @@ function queryWindow(query: Query, now: number): { start: number; stop: number }
 
 export class GnocchiCollector implements Collector {
   private readonly client: GnocchiClient;
+  private readonly auth: GnocchiAuth;
   private readonly queries: Array<{ query: Query; families: QueryFamilies }>;
+  private warnedRoles = false;
 
   constructor(target: GnocchiTarget, deps: CollectorDeps<GnocchiAuth>) {
     this.client = new GnocchiClient(deps.http, deps.auth);
+    this.auth = deps.auth;
     this.queries = resolveQueries(target).map((query) => ({ query, families: queryFamilies(query) }));
   }
 
   async collect(ctx: CycleContext): Promise<CycleResult> {
     const result = new CycleResult(ctx);
     await Promise.all(this.queries.map((q) => result.part(`query/${q.query.name}`, () => this.run(q.query, q.families, ctx))));
+    this.warnIfNotAdmin(ctx);
     return result;
   }
 
   private async run(query: Query, families: QueryFamilies, ctx: CycleContext): Promise<Sample[]> {
     const latest = query.mode === 'latest-per-resource';
-    const groupBy = latest ? [...new Set(['id', ...query.groupBy])] : query.groupBy;
+    // latest-per-resource groups by instance anyway: asking for project_id too costs nothing and tells the projects apart.
+    const groupBy = latest ? [...new Set(['id', 'project_id', ...query.groupBy])] : query.groupBy;
     let series: Series[];
     try {
       series = await this.client.aggregates(
@@ -45,10 +50,23 @@ export class GnocchiCollector implements Collector {
         ctx,
       );
     } catch (err) {
-      if (isMetricNotFound(err)) return [];
-      throw explainGnocchiError(err, query.name);
+      if (!isMetricNotFound(err)) throw explainGnocchiError(err, query.name);
+      series = [];
     }
-    return toSamples(families, latest ? sumLatestPerGroup(query, series) : latestPerGroup(series));
+    const samples = toSamples(families, latest ? sumLatestPerGroup(query, series) : latestPerGroup(series));
+    if (countsProjects(query)) samples.push(projectsSeen.sample({ query: query.name }, new Set(series.map((s) => s.group.project_id)).size));
+    return samples;
+  }
+
+  /** Once: a token without the admin role sees only its own project, and Gnocchi says nothing about it. */
+  private warnIfNotAdmin(ctx: CycleContext): void {
+    const roles = this.auth.roles();
+    if (this.warnedRoles || roles === undefined || roles.includes('admin')) return;
+    this.warnedRoles = true;
+    ctx.log.warn(
+      { roles },
+      'the Keystone token has no admin role: Gnocchi shows it only its own project\'s resources, so the totals cover that project alone (see gnocchi_query_projects_seen)',
+    );
   }
 }
 

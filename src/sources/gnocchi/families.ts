@@ -20,9 +20,26 @@ export function queryFamilies(q: Query): QueryFamilies {
   };
 }
 
+/**
+ * Gnocchi shows a token without the admin role only its own project's
+ * resources, with no error: a total that silently covers less. The count of
+ * projects in each answer makes such a drop visible.
+ */
+export const projectsSeen = gauge(
+  'gnocchi_query_projects_seen',
+  'Projects whose resources the last answer to the query held (when it groups by project_id): a drop means the Keystone user sees fewer projects; seeing all needs the admin role.',
+  ['query'],
+);
+
+/** Whether a query's answer tells the projects apart: latest-per-resource always asks for project_id; aggregate mode when it groups by it. */
+export function countsProjects(q: Query): boolean {
+  return q.mode === 'latest-per-resource' || q.groupBy.includes('project_id');
+}
+
 export function families(queries: readonly Query[]): MetricFamily[] {
-  return queries.flatMap((q) => {
+  const perQuery = queries.flatMap((q) => {
     const { value, timestamp } = queryFamilies(q);
     return [value, timestamp];
   });
+  return queries.some(countsProjects) ? [...perQuery, projectsSeen] : perQuery;
 }

@@ -48,6 +48,8 @@ export function authBody(k: KeystoneConfig): unknown {
  */
 export class KeystoneProvider extends CachedTokenProvider {
   private catalog: CatalogEndpoint[] = [];
+  /** Role names of the current token (implied roles included, as Keystone lists them). */
+  roles?: readonly string[];
 
   constructor(private readonly ks: KeystoneOptions) {
     super({ refreshMarginMs: KEYSTONE_REFRESH_MARGIN_MS, ...ks });
@@ -71,6 +73,7 @@ export class KeystoneProvider extends CachedTokenProvider {
     if (Number.isNaN(expiresAt)) throw new ShapeError('token.expires_at', 'an ISO 8601 time', expires);
     const catalog = optional(body.catalog, readCatalog, 'token.catalog');
     if (catalog) this.catalog = catalog;
+    this.roles = optional(body.roles, readRoles, 'token.roles');
     return { headers: { 'x-auth-token': token }, secrets: [token], expiresAt };
   }
 
@@ -79,6 +82,10 @@ export class KeystoneProvider extends CachedTokenProvider {
     await this.headers(ctx);
     return pickEndpoint(this.catalog, 'metric', this.ks.keystone.interface, this.ks.keystone.region);
   }
+}
+
+function readRoles(value: unknown, path: string): string[] {
+  return asArray(value, path).map((r, i) => asString(asObject(r, `${path}[${i}]`).name, `${path}[${i}].name`));
 }
 
 function readCatalog(value: unknown, path: string): CatalogEndpoint[] {
