@@ -2,24 +2,13 @@ import t from 'tap';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, parseConfig } from '../src/config/load.js';
+import { parseConfig } from '../src/config/load.js';
 import { createLogger } from '../src/log.js';
 import { demos } from '../src/simulator/demos.js';
 import astakos from '../src/sources/astakos/index.js';
 import type { AstakosTarget } from '../src/sources/astakos/config.js';
 import { identityUrl } from '../src/sources/astakos/collector.js';
-import { scrape } from './helpers/exposition.js';
-import { startReadyExporter } from './helpers/start.js';
-
-function problems(target: Record<string, unknown>): string[] {
-  try {
-    parseConfig({ astakos: [{ baseUrl: 'https://accounts.example/account/v1.0', ...target }] }, [astakos], { env: {} });
-  } catch (err) {
-    if (err instanceof ConfigError) return err.problems;
-    throw err;
-  }
-  return [];
-}
+import { startSource } from './helpers/source-harness.js';
 
 t.test('defaults, and service tokens read from files', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'astakos-'));
@@ -34,18 +23,9 @@ t.test('defaults, and service tokens read from files', async (t) => {
   t.equal(target.auth.token, '');
   t.equal(target.holder, 'self');
   t.same(target.users, []);
+  t.same(target.projects, []);
   t.equal(target.discoveryInterval, 3_600_000);
   t.equal(target.interval, 60_000);
-});
-
-t.test('problems name their key', async (t) => {
-  t.match(problems({ auth: {} }), [/^astakos\[0\]\.auth: give a user token/]);
-  t.match(problems({ auth: { serviceTokens: [{ token: 'same-token' }, { token: 'same-token' }] } }), [/auth\.serviceTokens\[1\]\.token: is the same token as serviceTokens\[0\]/]);
-  t.match(problems({ auth: { serviceTokens: [{}] } }), [/auth\.serviceTokens\[0\]\.token: is required/]);
-  t.match(problems({ auth: { serviceTokens: [{ token: 'x', secret: 'y' }] } }), [/auth\.serviceTokens\[0\]\.secret: unknown key/]);
-  t.match(problems({ users: ['u1'], auth: { token: 'user-token' } }), [/^astakos\[0\]\.users: only applies to serviceTokens/]);
-  t.match(problems({ discoveryInterval: 'soon', auth: { token: 'user-token' } }), [/astakos\[0\]\.discoveryInterval/]);
-  t.same(problems({ auth: { token: 'user-token' } }), []);
 });
 
 t.test('identity URL: derived beside /account/v1.0, none for the draft API, or as configured', async (t) => {
@@ -56,8 +36,7 @@ t.test('identity URL: derived beside /account/v1.0, none for the draft API, or a
 
 t.test('demo: a valid target whose world always has an exhausted quota and pending commissions', async (t) => {
   const setup = await demos.astakos!({ seed: 42, log: createLogger({ level: 'silent', format: 'json' }), faults: {} });
-  const { exporter } = await startReadyExporter(t, { astakos: [setup.target] }, [astakos], setup);
-  const { samples, text } = await scrape(exporter.url);
+  const { samples, text } = await (await startSource(t, astakos, setup.target, setup)).scrape();
   t.equal(samples.find((s) => s.name === 'capacity_exporter_collect_success' && s.labels.source === 'astakos')?.value, 1);
   const limits = new Map(samples.filter((s) => s.name === 'astakos_quota_limit').map((s) => [JSON.stringify(s.labels), s.value]));
   const exhausted = samples.filter((s) => s.name === 'astakos_quota_usage' && (limits.get(JSON.stringify(s.labels)) ?? Infinity) > 0 && s.value >= limits.get(JSON.stringify(s.labels))!);

@@ -82,3 +82,47 @@ t.test('commissions over the API: list, describe, accept', async (t) => {
   t.equal((await get(`${sim.baseUrl}/commissions/${serials[0]}/action`, token, 'POST', { accept: '' })).status, 200);
   t.same(JSON.parse((await get(`${sim.baseUrl}/commissions`, token)).text), [serials[1]]);
 });
+
+t.test('user and project filters as Synnefo reads them: lists split, 404 itemNotFound only when nothing is left', async (t) => {
+  const sim = new AstakosSimulator({ seed: 3, users: 3 });
+  await sim.listen();
+  t.teardown(() => sim.close());
+  const token = sim.serviceToken('pithos');
+  const [u0, u1] = [sim.users[0]!.uuid, sim.users[1]!.uuid];
+  const some = await get(`${sim.baseUrl}/service_quotas?user=${u0},nobody,${u1}`, token);
+  t.equal(some.status, 200);
+  t.same(Object.keys(JSON.parse(some.text)).sort(), [u0, u1].sort(), 'the known users only');
+  const none = await get(`${sim.baseUrl}/service_quotas?user=nobody,noone`, token);
+  t.equal(none.status, 404);
+  t.same(JSON.parse(none.text), { itemNotFound: { code: 404, message: "No user with UUID 'nobody,noone'", details: '' } });
+  const own = JSON.parse((await get(`${sim.baseUrl}/service_quotas?user=${u0}&project=${u0}`, token)).text);
+  t.same(Object.keys(own[u0]), [u0], '?project= restricts the sources');
+
+  const projects = JSON.parse((await get(`${sim.baseUrl}/service_project_quotas`, token)).text);
+  t.same(Object.keys(projects).sort(), [...sim.users.map((u) => u.uuid), ...sim.projects.map((p) => p.id)].sort(), 'users\' own projects and shared ones');
+  t.same(Object.keys(projects[u0]), ['pithos.diskspace'], 'the component\'s resources only');
+  t.same(Object.keys(projects[u0]['pithos.diskspace']).sort(), ['project_limit', 'project_pending', 'project_usage']);
+  const unknown = await get(`${sim.baseUrl}/service_project_quotas?project=nothing`, token);
+  t.same(JSON.parse(unknown.text), { itemNotFound: { code: 404, message: "No project with UUID 'nothing'", details: '' } });
+  t.equal((await get(`${sim.baseUrl}/service_project_quotas`, sim.userToken(0))).status, 401, 'a service token\'s call');
+});
+
+t.test('an older Synnefo reads the filter as one uuid: any list is 404 "No such user"', async (t) => {
+  const sim = new AstakosSimulator({ seed: 3, users: 3, listFilters: false });
+  await sim.listen();
+  t.teardown(() => sim.close());
+  const token = sim.serviceToken('cyclades');
+  const [u0, u1] = [sim.users[0]!.uuid, sim.users[1]!.uuid];
+  t.equal((await get(`${sim.baseUrl}/service_quotas?user=${u0}`, token)).status, 200);
+  const list = await get(`${sim.baseUrl}/service_quotas?user=${u0},${u1}`, token);
+  t.same(JSON.parse(list.text), { itemNotFound: { code: 404, message: `No such user '${u0},${u1}'`, details: '' } });
+});
+
+t.test('the draft API has no /service_project_quotas: 400 "API endpoint not found", as any unknown path', async (t) => {
+  const sim = new AstakosSimulator({ seed: 3, shape: 'seed' });
+  await sim.listen();
+  t.teardown(() => sim.close());
+  const res = await get(`${sim.baseUrl}/service_project_quotas`, sim.serviceToken('cyclades'));
+  t.equal(res.status, 400);
+  t.same(JSON.parse(res.text), { badRequest: { code: 400, message: 'API endpoint not found', details: '' } });
+});

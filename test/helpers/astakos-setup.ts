@@ -1,33 +1,23 @@
 import type { Test } from 'tap';
 import astakos from '../../src/sources/astakos/index.js';
 import { AstakosSimulator, type AstakosSimulatorOptions } from '../../src/simulator/astakos/index.js';
-import { scrape, type ParsedSample } from './exposition.js';
-import { startReadyExporter } from './start.js';
+import type { ParsedSample } from './exposition.js';
+import { startSource, type SourceHarness } from './source-harness.js';
 
-/** An Astakos simulator and an exporter with one `astakos` target named `a` pointing at it. */
+/** An Astakos simulator (seed 7, 3 users unless told) and the generic harness running one target named `a` against it. */
 export async function astakosSetup(
   t: Test,
   simOpts: AstakosSimulatorOptions,
   target: (sim: AstakosSimulator) => Record<string, unknown>,
-) {
+): Promise<SourceHarness & { sim: AstakosSimulator }> {
   const sim = new AstakosSimulator({ seed: 7, users: 3, ...simOpts });
   await sim.listen();
-  const { exporter, logText } = await startReadyExporter(
-    t,
-    { astakos: [{ name: 'a', baseUrl: sim.baseUrl, interval: '1h', retries: 0, ...target(sim) }] },
-    [astakos],
-    sim,
-  );
-  const state = () => exporter.store.get('astakos', 'a')!;
-  return {
-    sim,
-    exporter,
-    logText,
-    /** Errors of the last cycle. */
-    errors: () => state().last?.errors ?? [],
-    cycle: () => exporter.runCycle('astakos', 'a'),
-    samples: async () => (await scrape(exporter.url)).samples,
-  };
+  try {
+    return { sim, ...(await startSource(t, astakos, { name: 'a', baseUrl: sim.baseUrl, ...target(sim) }, sim)) };
+  } catch (err) {
+    await sim.close();
+    throw err;
+  }
 }
 
 /** The value of the one series of `name` with exactly these labels (besides target), or undefined. */

@@ -19,6 +19,12 @@ export interface Holding extends Quantities {
   project?: Quantities;
 }
 
+/** A project's own counter of a resource, all members together (`/service_project_quotas`). */
+export interface ProjectQuota extends Quantities {
+  project: string;
+  resource: string;
+}
+
 export interface ResourceDescription {
   resource: string;
   component: string;
@@ -53,11 +59,34 @@ export class AstakosClient {
     return readSources(await this.get('/quotas', scope, auth), holder, '$');
   }
 
-  /** `/service_quotas`: the component's resources of every user (or of `users`), keyed by user then source. */
-  async serviceQuotas(scope: RequestScope, auth: AuthProvider, users: string[]): Promise<Holding[]> {
-    const query = users.length ? { user: users.join(',') } : undefined;
-    const data = asObject(await this.get('/service_quotas', scope, auth, query), '$');
-    return Object.entries(data).flatMap(([user, sources]) => readSources(sources, user, `$[${JSON.stringify(user)}]`));
+  /**
+   * `/service_quotas`: the component's resources of every verified user (or of
+   * those of `users`), keyed by user then source. Undefined when Astakos answers
+   * 404 itemNotFound to a `users` list: it knows none of them (or, an older
+   * Synnefo, it read the list as one uuid).
+   */
+  async serviceQuotas(scope: RequestScope, auth: AuthProvider, users: string[]): Promise<Holding[] | undefined> {
+    const data = await this.filtered('/service_quotas', scope, auth, 'user', users);
+    if (data === undefined) return undefined;
+    return Object.entries(asObject(data, '$')).flatMap(([user, sources]) => readSources(sources, user, `$[${JSON.stringify(user)}]`));
+  }
+
+  /**
+   * `/service_project_quotas` (Synnefo with projects as resource pools): each project's own counters of
+   * the component's resources, `{<project>: {<resource>: {project_limit,
+   * project_usage, project_pending}}}`, for every project (or those of
+   * `projects`; undefined as for `serviceQuotas`).
+   */
+  async serviceProjectQuotas(scope: RequestScope, auth: AuthProvider, projects: string[]): Promise<ProjectQuota[] | undefined> {
+    const data = await this.filtered('/service_project_quotas', scope, auth, 'project', projects);
+    if (data === undefined) return undefined;
+    return Object.entries(asObject(data, '$')).flatMap(([project, resources]) => {
+      const path = `$[${JSON.stringify(project)}]`;
+      return Object.entries(asObject(resources, path)).map(([resource, raw]) => {
+        const p = `${path}[${JSON.stringify(resource)}]`;
+        return { project, resource, ...projectFigures(asObject(raw, p), p) };
+      });
+    });
   }
 
   /** `/commissions`: serials of the component's pending commissions. */
@@ -85,6 +114,16 @@ export class AstakosClient {
     } catch (err) {
       if (err instanceof HttpError && [404, 405, 501].includes(err.status)) return undefined;
       throw explain(err);
+    }
+  }
+
+  /** A GET with an optional `?<name>=a,b` filter; undefined when Astakos knows none of the filter's ids. */
+  private async filtered(route: string, scope: RequestScope, auth: AuthProvider, name: string, ids: string[]): Promise<unknown> {
+    try {
+      return await this.get(route, scope, auth, ids.length ? { [name]: ids.join(',') } : undefined);
+    } catch (err) {
+      if (ids.length && err instanceof AstakosError && err.status === 404 && err.fault === 'itemNotFound') return undefined;
+      throw err;
     }
   }
 
@@ -128,16 +167,36 @@ function projectFigures(o: JsonObject, p: string): Quantities {
   };
 }
 
+/** An Astakos fault answer, `{"itemNotFound": {"code": 404, "message": "..."}}`, named by its fault and message. */
+export class AstakosError extends Error {
+  constructor(
+    readonly status: number,
+    readonly fault: string,
+    message: string,
+    route: string,
+    options: { cause: unknown },
+  ) {
+    // A filter's ids come back in the message: a hundred uuids say nothing more than the first few.
+    super(`${route}: HTTP ${status} ${fault}: ${message.length > 200 ? `${message.slice(0, 200)}…` : message}`, options);
+    this.name = 'AstakosError';
+  }
+}
+
 /**
- * Astakos errors look like `{"unauthorized": {"code": 401, "message": "Invalid token"}}`:
- * the operator gets the fault name and message instead of raw JSON.
+ * Whether an error says the endpoint does not exist on this Astakos: an
+ * unknown path under its API answers 400 badRequest "API endpoint not found"
+ * (snf-django-lib's `api_endpoint_not_found`); a front end may answer 404.
  */
+export function isMissingEndpoint(err: unknown): boolean {
+  const status = err instanceof AstakosError || err instanceof HttpError ? err.status : undefined;
+  return status === 404 || status === 501 || (status === 400 && err instanceof AstakosError && /endpoint not found/i.test(err.message));
+}
+
+/** The operator gets Astakos' fault name and message instead of raw JSON. */
 function explain(err: unknown): unknown {
   if (!(err instanceof HttpError) || typeof err.body !== 'object' || err.body === null) return err;
   const [fault, detail] = Object.entries(err.body as JsonObject)[0] ?? [];
   const message = typeof detail === 'object' && detail !== null ? (detail as JsonObject).message : undefined;
   if (!fault || typeof message !== 'string') return err;
-  const wrapped = new Error(`${err.route}: HTTP ${err.status} ${fault}: ${message}`, { cause: err });
-  wrapped.name = 'AstakosError';
-  return wrapped;
+  return new AstakosError(err.status, fault, message, err.route, { cause: err });
 }

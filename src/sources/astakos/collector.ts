@@ -1,36 +1,50 @@
 import type { StaticTokenProvider } from '../../core/auth/static.js';
-import { CycleResult, type Sample } from '../../core/series.js';
+import { CycleResult, toError, type Sample } from '../../core/series.js';
 import type { Collector, CollectorDeps, CycleContext } from '../../core/source.js';
+import type { Logger } from '../../log.js';
 import type { AstakosAuth } from './auth.js';
-import { AstakosClient, type Holding, type ResourceDescription } from './client.js';
+import { AstakosClient, isMissingEndpoint, type Holding, type ProjectQuota, type ResourceDescription } from './client.js';
 import type { AstakosTarget } from './config.js';
 import { pendingCommissions } from './families.js';
+import { IdLookup, settle, type Lookup } from './lookup.js';
 import { groupQuotaSamples, resourceSamples } from './samples.js';
 
-type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
+/** What one service token read in a cycle: users' holdings and projects' own figures, each with its failed requests. */
+interface ServiceAnswer {
+  holdings: Lookup<Holding>;
+  projects: Lookup<ProjectQuota>;
+}
 
 /**
  * Several tokens can see the same quota (the user token and a service token
  * both see the user's own holdings; every member's answer repeats its
- * projects' figures), and a series must belong to exactly one part. So parts
- * are keyed by what the series describe, not by the token that read them:
+ * projects' figures, which `/service_project_quotas` gives too), and a series
+ * must belong to exactly one part. So parts are keyed by what the series
+ * describe, not by the token or request that read them:
  * `quotas/<component>/holder/<holder>` and `quotas/<component>/project/<project>`,
- * merged from every token that answered. A failed token fails the prefix it
- * covers: `quotas/<component>` for a service token (its component is learnt
- * from its last answer), `quotas` for the user token, whose holder spans all
- * components. A failed prefix keeps only what no other token reported afresh.
- * `resources` and `commissions` are parts of their own, so a failing
- * `/commissions` never holds back a quota.
+ * merged from every request that answered. A failed request fails the prefix
+ * its token covers: `quotas/<component>` for a service token (its component is
+ * learnt from its answers), `quotas` for the user token, whose holder spans all
+ * components. A failed prefix keeps only what no other request reported afresh,
+ * so a failed chunk of users keeps its own users' series and costs the other
+ * chunks nothing. `resources` and `commissions` are parts of their own, so a
+ * failing `/commissions` never holds back a quota.
  */
 export class AstakosCollector implements Collector {
   private readonly client: AstakosClient;
   private readonly userAuth?: StaticTokenProvider;
   private readonly serviceAuth: StaticTokenProvider[];
+  private readonly log: Logger;
+  private readonly ids: IdLookup;
   /** Components each service token answered for last time. */
   private readonly serviceComponents: Array<Set<string>>;
   private resourcesCache?: { fetchedAt: number; resources: ResourceDescription[] };
   /** The user token's holder never changes, so it is looked up once. */
   private holder?: string;
+  /** When this Astakos was found to have no `/service_project_quotas`; it is asked again after discoveryInterval. */
+  private projectsMissingSince?: number;
+  /** The configured users last logged as unknown to Astakos, so that the line comes once per change. */
+  private unknownUsers = '';
 
   constructor(
     private readonly target: AstakosTarget,
@@ -39,6 +53,8 @@ export class AstakosCollector implements Collector {
     this.client = new AstakosClient(deps.http);
     this.userAuth = deps.auth.user;
     this.serviceAuth = deps.auth.services;
+    this.log = deps.log;
+    this.ids = new IdLookup(deps.log);
     this.serviceComponents = this.serviceAuth.map(() => new Set());
   }
 
@@ -47,27 +63,84 @@ export class AstakosCollector implements Collector {
     const { userAuth } = this;
     const [user, services] = await Promise.all([
       userAuth ? settle(this.userHolder(ctx).then((holder) => this.client.quotas(ctx, userAuth, holder))) : undefined,
-      Promise.all(this.serviceAuth.map((auth) => settle(this.serviceQuotas(ctx, auth)))),
+      Promise.all(this.serviceAuth.map((auth) => this.serviceAnswer(ctx, auth))),
       result.part('resources', () => this.resources(ctx)),
       this.serviceAuth.length ? result.part('commissions', () => this.commissions(ctx)) : undefined,
     ]);
 
-    const answered: Holding[][] = [];
-    if (user?.ok) answered.push(user.value);
-    else if (user) result.fail('quotas', user.error);
-    services.forEach((outcome, i) => {
-      if (outcome.ok) {
-        this.serviceComponents[i] = new Set(outcome.value.map((h) => componentOf(h.resource)));
-        answered.push(outcome.value);
-      } else if (this.serviceComponents[i]!.size) {
-        for (const component of this.serviceComponents[i]!) result.fail(`quotas/${encodeURIComponent(component)}`, outcome.error);
-      } else {
-        // Nothing of it was ever exposed: the error is recorded, nothing else is kept.
-        result.fail(`token/service/${i}`, outcome.error);
-      }
+    const holdings: Holding[] = [...(user?.found ?? [])];
+    const projects: ProjectQuota[] = [];
+    for (const error of user?.errors ?? []) result.fail('quotas', error);
+    services.forEach((answer, i) => {
+      holdings.push(...answer.holdings.found);
+      projects.push(...answer.projects.found);
+      const answered = new Set([...answer.holdings.found, ...answer.projects.found].map((q) => componentOf(q.resource)));
+      const errors = [...answer.holdings.errors, ...answer.projects.errors];
+      // A partial answer may lack a component the token covers: what it answered before still counts.
+      const components = errors.length ? new Set([...this.serviceComponents[i]!, ...answered]) : answered;
+      this.serviceComponents[i] = components;
+      if (!errors.length) return;
+      const error = oneError(errors);
+      // A token that never answered has nothing exposed to keep: the error is recorded, nothing else.
+      if (!components.size) result.fail(`token/service/${i}`, error);
+      for (const component of components) result.fail(`quotas/${encodeURIComponent(component)}`, error);
     });
-    for (const [key, samples] of groupQuotaSamples(answered.flat(), componentOf)) result.ok(key, samples);
+    this.noteUnknownUsers(services);
+    for (const [key, samples] of groupQuotaSamples(holdings, projects, componentOf)) result.ok(key, samples);
     return result;
+  }
+
+  private async serviceAnswer(ctx: CycleContext, auth: StaticTokenProvider): Promise<ServiceAnswer> {
+    const { users } = this.target;
+    const [holdings, projects] = await Promise.all([
+      users.length
+        ? this.ids.fetch('users', users, (chunk) => this.client.serviceQuotas(ctx, auth, chunk))
+        : settle(this.client.serviceQuotas(ctx, auth, []).then((found) => found ?? [])),
+      this.projectQuotas(ctx, auth),
+    ]);
+    return { holdings, projects };
+  }
+
+  /**
+   * Projects' own figures: of the configured `projects`, else of every project
+   * unless `users` narrows the target. An Astakos without the endpoint (the
+   * draft API, Synnefo before projects became resource pools) is noted, not failed: its members' answers
+   * are then the only source of project figures.
+   */
+  private async projectQuotas(ctx: CycleContext, auth: StaticTokenProvider): Promise<Lookup<ProjectQuota>> {
+    const { users, projects } = this.target;
+    const none = { found: [], errors: [] };
+    if (!projects.length && users.length) return none;
+    if (this.projectsMissingSince !== undefined && ctx.startedAt - this.projectsMissingSince < this.target.discoveryInterval) return none;
+    const lookup = projects.length
+      ? await this.ids.fetch('projects', projects, (chunk) => this.client.serviceProjectQuotas(ctx, auth, chunk))
+      : await settle(this.client.serviceProjectQuotas(ctx, auth, []).then((found) => found ?? []));
+    const missing = lookup.errors.find(isMissingEndpoint);
+    if (!missing) {
+      this.projectsMissingSince = undefined;
+      return lookup;
+    }
+    if (this.projectsMissingSince === undefined) {
+      const why = `Astakos has no /service_project_quotas (the draft API, or a Synnefo before projects became resource pools): project figures come only with the members' quotas; asked again in ${this.target.discoveryInterval / 1000}s`;
+      if (projects.length) this.log.warn({ err: missing, projects: projects.length }, `${why}, and the configured projects without visible members are not exposed`);
+      else this.log.info({ err: missing }, why);
+    }
+    this.projectsMissingSince = ctx.startedAt;
+    return { found: lookup.found, errors: lookup.errors.filter((e) => !isMissingEndpoint(e)) };
+  }
+
+  /** Configured users that no service token's complete answer holds: Astakos does not know them, or they are not verified. */
+  private noteUnknownUsers(services: ServiceAnswer[]): void {
+    const complete = services.filter((s) => !s.holdings.errors.length);
+    if (!this.target.users.length || !complete.length) return;
+    const seen = new Set(complete.flatMap((s) => s.holdings.found.map((h) => h.holder)));
+    const unknown = this.target.users.filter((u) => !seen.has(u));
+    const key = unknown.join(',');
+    if (key === this.unknownUsers) return;
+    this.unknownUsers = key;
+    if (unknown.length) {
+      this.log.info({ unknown: unknown.length, first: unknown.slice(0, 5) }, 'configured users that Astakos does not know (absent or not verified): no series for them');
+    }
   }
 
   private async resources(ctx: CycleContext): Promise<Sample[]> {
@@ -87,15 +160,6 @@ export class AstakosCollector implements Collector {
     return this.holder;
   }
 
-  /** A long `users` list is asked for in chunks, so that no URL grows past what proxies accept. */
-  private async serviceQuotas(ctx: CycleContext, auth: StaticTokenProvider): Promise<Holding[]> {
-    const { users } = this.target;
-    if (!users.length) return this.client.serviceQuotas(ctx, auth, []);
-    const chunks: string[][] = [];
-    for (let i = 0; i < users.length; i += USERS_PER_REQUEST) chunks.push(users.slice(i, i + USERS_PER_REQUEST));
-    return (await Promise.all(chunks.map((chunk) => this.client.serviceQuotas(ctx, auth, chunk)))).flat();
-  }
-
   /** Each component sees only the commissions it issued: the target's figure is their sum over all tokens. */
   private async commissions(ctx: CycleContext): Promise<Sample[]> {
     const counts = await Promise.all(this.serviceAuth.map((auth) => this.client.pendingCommissions(ctx, auth)));
@@ -103,19 +167,17 @@ export class AstakosCollector implements Collector {
   }
 }
 
-const USERS_PER_REQUEST = 100;
+/** A token's failed requests as one error: the first one's message, and how many more there were. */
+function oneError(errors: unknown[]): unknown {
+  if (errors.length === 1) return errors[0];
+  const first = toError(errors[0]);
+  const more = errors.length - 1;
+  return new Error(`${first.message} (and ${more} more failed request${more === 1 ? '' : 's'} of the same token)`, { cause: first });
+}
 
 /** Astakos names every resource `<component>.<name>` (`cyclades.vm`, `pithos.diskspace`). */
 function componentOf(resource: string): string {
   return resource.split('.')[0]!;
-}
-
-async function settle<T>(promise: Promise<T>): Promise<Outcome<T>> {
-  try {
-    return { ok: true, value: await promise };
-  } catch (error) {
-    return { ok: false, error };
-  }
 }
 
 /** Released Synnefo serves `/identity/v2.0` beside `/account/v1.0`; the early draft API has no identity service. */

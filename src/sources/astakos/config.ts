@@ -12,6 +12,12 @@ export interface AstakosTarget extends TargetConfig {
   holder: string;
   /** Restricts `/service_quotas` to these user uuids; empty means every user. */
   users: string[];
+  /**
+   * Projects whose own figures are read from `/service_project_quotas`, members
+   * visible or not; empty means every project, or none when `users` is given
+   * (the listed users' projects still come with their answers).
+   */
+  projects: string[];
   /** Synnefo's identity API (`.../identity/v2.0`); "" derives it from a `.../account/v1.0` baseUrl. */
   identityUrl: string;
   /** How long the `/resources` list is reused. */
@@ -32,6 +38,11 @@ export const schema: ConfigSchema = {
     default: 'self',
   },
   users: { doc: 'User uuids to restrict /service_quotas to; empty means every user', format: Array, default: [] },
+  projects: {
+    doc: 'Project uuids whose project-wide figures are read from /service_project_quotas, members visible or not; empty means every project, or none when users is given',
+    format: Array,
+    default: [],
+  },
   identityUrl: {
     doc: 'Synnefo identity API (https://accounts.example/identity/v2.0); "" derives it from a .../account/v1.0 baseUrl',
     format: 'optional-url',
@@ -52,9 +63,11 @@ export function check(target: AstakosTarget): Array<[string, string]> {
     else if (seen.has(s.token)) problems.push([`auth.serviceTokens[${i}].token`, `is the same token as serviceTokens[${seen.get(s.token)}]`]);
     else seen.set(s.token, i);
   });
-  target.users.forEach((u, i) => {
-    if (typeof u !== 'string' || u === '') problems.push([`users[${i}]`, 'must be a user uuid']);
-  });
-  if (target.users.length && serviceTokens.length === 0) problems.push(['users', 'only applies to serviceTokens, and none is configured']);
+  for (const key of ['users', 'projects'] as const) {
+    target[key].forEach((id, i) => {
+      if (typeof id !== 'string' || !/^[^\s,]+$/.test(id)) problems.push([`${key}[${i}]`, `must be a ${key === 'users' ? 'user' : 'project'} uuid`]);
+    });
+    if (target[key].length && serviceTokens.length === 0) problems.push([key, 'only applies to serviceTokens, and none is configured']);
+  }
   return problems;
 }
