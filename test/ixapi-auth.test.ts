@@ -1,107 +1,116 @@
 import t from 'tap';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { parseConfig, ConfigError } from '../src/config/load.js';
 import { jwtExpiry } from '../src/sources/ixapi/auth.js';
 import ixapi from '../src/sources/ixapi/index.js';
 import { find, type ParsedSample } from './helpers/exposition.js';
-import { authFor, startIxapi } from './helpers/ixapi-setup.js';
+import { authFor, simulator, success, targetFor } from './helpers/ixapi-setup.js';
+import { startSource } from './helpers/source-harness.js';
 
 const tokenRequests = (samples: ParsedSample[], outcome: string) =>
   find(samples, 'capacity_exporter_token_requests_total', { source: 'ixapi', outcome })[0]?.value ?? 0;
 
 t.test('OAuth2 client credentials: form POST to tokenUrl, expires_in honoured, token renewed before expiry', async (t) => {
-  const { sim, cycle, scrape } = await startIxapi(t, { flow: 'oauth2', sim: { accessTtlSeconds: 2 } });
+  const sim = await simulator(t, { accessTtlSeconds: 2 });
+  const h = await startSource(t, ixapi, targetFor(sim), sim);
   t.equal(sim.stats.oauthTokens, 1, 'one token for the first cycle (three lists)');
   const first = sim.server.log.find((r) => r.path === '/api/v2/network-services')!.headers.authorization;
   t.match(first, /^Bearer /);
-  t.equal(find((await scrape()).samples, 'capacity_exporter_collect_success', { source: 'ixapi' })[0]!.value, 1);
+  t.equal(success(await h.samples()), 1);
 
-  await cycle();
+  await h.cycle();
   t.equal(sim.stats.oauthTokens, 1, 'a fresh token is reused');
   await sleep(1_100);
-  const s = await cycle();
+  await h.cycle();
+  const s = await h.samples();
   t.equal(sim.stats.oauthTokens, 2, 'renewed once past half its lifetime');
   t.equal(sim.stats.refused, 0);
-  t.equal(find(s.samples, 'capacity_exporter_collect_success', { source: 'ixapi' })[0]!.value, 1);
-  t.equal(tokenRequests(s.samples, 'success'), 2);
+  t.equal(success(s), 1);
+  t.equal(tokenRequests(s, 'success'), 2);
   const last = sim.server.log.filter((r) => r.path === '/api/v2/connections').at(-1)!.headers.authorization;
   t.not(last, first, 'the new token is used');
 });
 
 t.test('OAuth2: client id and secret as HTTP Basic (clientAuth basic), with a scope', async (t) => {
-  const { sim, scrape } = await startIxapi(t, {
-    target: (sim) => ({ auth: { ...authFor(sim, 'oauth2'), clientAuth: 'basic', scope: 'resource.ixapi' } }),
-  });
+  const sim = await simulator(t);
+  const h = await startSource(t, ixapi, targetFor(sim, { auth: { ...authFor(sim, 'oauth2'), clientAuth: 'basic', scope: 'resource.ixapi' } }), sim);
   const tokenRequest = sim.server.log.find((r) => r.path === '/connect/token')!;
   t.match(tokenRequest.headers.authorization, /^Basic /);
   t.equal(tokenRequest.headers['content-type'], 'application/x-www-form-urlencoded');
   t.equal(sim.stats.oauthTokens, 1);
-  t.equal(find((await scrape()).samples, 'capacity_exporter_collect_success', { source: 'ixapi' })[0]!.value, 1);
+  t.equal(success(await h.samples()), 1);
 });
 
 t.test('OAuth2: a token the server stops accepting is fetched again after the 401', async (t) => {
-  const { sim, cycle } = await startIxapi(t, { flow: 'oauth2' });
+  const sim = await simulator(t);
+  const h = await startSource(t, ixapi, targetFor(sim), sim);
   sim.revokeAccessTokens();
-  const s = await cycle();
+  await h.cycle();
   t.equal(sim.stats.oauthTokens, 2);
-  t.equal(find(s.samples, 'capacity_exporter_collect_success', { source: 'ixapi' })[0]!.value, 1);
+  t.equal(success(await h.samples()), 1);
 });
 
 t.test('OAuth2: refused client credentials fail every list and count failed token requests', async (t) => {
-  const { sim, cycle, exporter } = await startIxapi(t, { flow: 'oauth2' });
-  const before = (await cycle()).samples.filter((x) => x.name.startsWith('ixapi_')).length;
+  const sim = await simulator(t);
+  const h = await startSource(t, ixapi, targetFor(sim), sim);
+  await h.cycle();
+  const before = (await h.samples()).filter((x) => x.name.startsWith('ixapi_')).length;
   sim.credentials.clientSecret = 'rotated-upstream';
   sim.revokeAccessTokens();
-  const s = await cycle();
-  t.equal(find(s.samples, 'capacity_exporter_collect_success', { source: 'ixapi' })[0]!.value, 0);
-  t.ok(tokenRequests(s.samples, 'failure') >= 1);
-  t.equal(s.samples.filter((x) => x.name.startsWith('ixapi_')).length, before, 'series kept under the staleness rule');
-  t.match(exporter.store.get('ixapi', 'ix')!.last!.errors.join('\n'), /token: HTTP 401/);
+  await h.cycle();
+  const s = await h.samples();
+  t.equal(success(s), 0);
+  t.ok(tokenRequests(s, 'failure') >= 1);
+  t.equal(s.filter((x) => x.name.startsWith('ixapi_')).length, before, 'series kept under the staleness rule');
+  t.match(h.errors().join('\n'), /token: HTTP 401/);
 });
 
 t.test('key/secret: POST /auth/token with api_key and api_secret, expiry from the JWT exp, POST /auth/refresh', async (t) => {
-  const { sim, cycle } = await startIxapi(t, { flow: 'key-secret', sim: { accessTtlSeconds: 3 } });
+  const sim = await simulator(t, { accessTtlSeconds: 3 });
+  const h = await startSource(t, ixapi, targetFor(sim, {}, 'key-secret'), sim);
   t.equal(sim.stats.logins, 1);
   t.equal(sim.stats.oauthTokens, 0);
   const first = sim.server.log.find((r) => r.path === '/api/v2/network-services')!.headers.authorization!;
   const exp = jwtExpiry(first.replace(/^Bearer /, ''));
   t.ok(exp !== undefined && exp > Date.now() && exp <= Date.now() + 3_000, 'the access token is a JWT with exp');
 
-  await cycle();
+  await h.cycle();
   t.equal(sim.stats.refreshes, 0, 'no refresh while the token is fresh');
   await sleep(1_600);
-  const s = await cycle();
+  await h.cycle();
+  const s = await h.samples();
   t.equal(sim.stats.refreshes, 1, 'refreshed with the refresh token');
   t.equal(sim.stats.logins, 1, 'without logging in again');
   t.equal(sim.stats.refused, 0);
-  t.equal(find(s.samples, 'capacity_exporter_collect_success', { source: 'ixapi' })[0]!.value, 1);
-  t.equal(tokenRequests(s.samples, 'success'), 2);
+  t.equal(success(s), 1);
+  t.equal(tokenRequests(s, 'success'), 2);
   const last = sim.server.log.filter((r) => r.path === '/api/v2/connections').at(-1)!.headers.authorization;
   t.not(last, first);
 
   await sleep(1_600);
-  await cycle();
+  await h.cycle();
   t.equal(sim.stats.refreshes, 2, 'the rotated refresh token works for the next refresh');
   t.equal(sim.stats.refused, 0);
 });
 
 t.test('key/secret: a refused refresh token falls back to api_key/api_secret', async (t) => {
-  const { sim, cycle } = await startIxapi(t, { flow: 'key-secret' });
+  const sim = await simulator(t);
+  const h = await startSource(t, ixapi, targetFor(sim, {}, 'key-secret'), sim);
   sim.revokeAccessTokens();
   sim.revokeRefreshTokens();
-  const s = await cycle();
+  await h.cycle();
   t.equal(sim.stats.refused, 1, 'the refresh was refused');
   t.equal(sim.stats.logins, 2, 'then a new login');
-  t.equal(find(s.samples, 'capacity_exporter_collect_success', { source: 'ixapi' })[0]!.value, 1);
+  t.equal(success(await h.samples()), 1);
 });
 
 t.test('key/secret: a 401 on a list is answered by a refresh, not a new login', async (t) => {
-  const { sim, cycle } = await startIxapi(t, { flow: 'key-secret' });
+  const sim = await simulator(t);
+  const h = await startSource(t, ixapi, targetFor(sim, {}, 'key-secret'), sim);
   sim.revokeAccessTokens();
-  const s = await cycle();
+  await h.cycle();
   t.equal(sim.stats.refreshes, 1);
   t.equal(sim.stats.logins, 1);
-  t.equal(find(s.samples, 'capacity_exporter_collect_success', { source: 'ixapi' })[0]!.value, 1);
+  t.equal(success(await h.samples()), 1);
 });
 
 t.test('jwtExpiry reads exp in seconds; not a JWT means unknown', async (t) => {
@@ -110,23 +119,4 @@ t.test('jwtExpiry reads exp in seconds; not a JWT means unknown', async (t) => {
   t.equal(jwtExpiry(`${enc({ alg: 'none' })}.${enc({ sub: 'x' })}.sig`), undefined);
   t.equal(jwtExpiry('opaque-token'), undefined);
   t.equal(jwtExpiry('a.%%%.c'), undefined);
-});
-
-t.test('config: exactly one complete auth flow', async (t) => {
-  const problems = (auth: Record<string, unknown>) => {
-    try {
-      parseConfig({ ixapi: [{ name: 'ix', baseUrl: 'https://ix.example/api/v2', auth }] }, [ixapi], { env: {} });
-      return [];
-    } catch (err) {
-      if (!(err instanceof ConfigError)) throw err;
-      return err.problems;
-    }
-  };
-  t.same(problems({ tokenUrl: 'https://login.example/connect/token', clientId: 'id', clientSecret: 's' }), []);
-  t.same(problems({ apiKey: 'k', apiSecret: 's' }), []);
-  t.match(problems({}), [/^ixapi\[0\]\.auth: is required/]);
-  t.match(problems({ clientId: 'id', clientSecret: 's', apiKey: 'k', apiSecret: 's' }), [/^ixapi\[0\]\.auth: give either/]);
-  t.match(problems({ clientId: 'id', clientSecret: 's' }), [/^ixapi\[0\]\.auth\.tokenUrl: is required/]);
-  t.match(problems({ apiKey: 'k' }), [/^ixapi\[0\]\.auth\.apiSecret: is required/]);
-  t.match(problems({ apiKey: 'k', apiSecret: 's', tokenUrl: 'not a url' }), [/^ixapi\[0\]\.auth\.tokenUrl/]);
 });

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { find, scrape } from './helpers/exposition.js';
+import { find } from './helpers/exposition.js';
 import { startIxapiDemo } from './helpers/ixapi-setup.js';
 
 const rules = fileURLToPath(new URL('../deploy/prometheus/rules/ixapi.rules.yml', import.meta.url));
@@ -17,8 +17,8 @@ function promtool(...args: string[]) {
 
 // promtool check/test of every rule file and their annotations: test/rules.test.ts.
 t.test('end to end: the demo world, as scraped, makes the error and allocation alerts fire', async (t) => {
-  const exporter = await startIxapiDemo(t);
-  const samples = (await scrape(exporter.url)).samples.filter((x) => x.name.startsWith('ixapi_'));
+  const h = await startIxapiDemo(t);
+  const samples = (await h.samples()).filter((x) => x.name.startsWith('ixapi_'));
   const inError = find(samples, 'ixapi_network_service_state', { state: 'error' }).filter((x) => x.value === 1).length;
   t.ok(inError >= 1);
   const series = samples.map((x) => ({

@@ -1,7 +1,8 @@
 import type { AuthProvider } from '../../core/auth/provider.js';
-import type { HttpClient } from '../../core/http.js';
+import { HttpError, type HttpClient, type JsonResponse } from '../../core/http.js';
 import { asArray, asObject } from '../../core/shape.js';
 import type { RequestScope } from '../../core/source.js';
+import type { Logger } from '../../log.js';
 import {
   parseConnection,
   parseNetworkService,
@@ -11,20 +12,34 @@ import {
   type NetworkServiceConfig,
 } from './model.js';
 
-/** Upper bound on pages of one list, against a server that keeps answering full pages. */
+/** Upper bound on pages of one list, against a server that keeps answering new ids forever. */
 const MAX_PAGES = 10_000;
+
+/** The HTTP status with which a schema 2.7 server says that more results follow. */
+const PARTIAL_CONTENT = 206;
+
+/** A first page refused with 400: the server may predate page_limit/page_offset. */
+class PagingRefused extends Error {
+  constructor(readonly refusal: HttpError) {
+    super(refusal.message);
+  }
+}
 
 /** The read-only calls the exporter makes to an IX-API v2 server. */
 export class IxapiClient {
+  /** Set once the server refused page_limit and answered without it: the target's lists are read whole from then on. */
+  private pagingRefused = false;
+
   constructor(
     private readonly http: HttpClient,
     private readonly auth: AuthProvider,
     private readonly pageLimit: number,
+    private readonly log: Logger,
   ) {}
 
-  async networkServices(type: string | undefined, scope: RequestScope): Promise<NetworkService[]> {
+  async networkServices(type: string | undefined, scope: RequestScope, withExternalRef: boolean): Promise<NetworkService[]> {
     const items = await this.list('/network-services', type, scope);
-    return ofType(items.map((it, i) => parseNetworkService(it, `network-services[${i}]`)), type);
+    return ofType(items.map((it, i) => parseNetworkService(it, `network-services[${i}]`, withExternalRef)), type);
   }
 
   async networkServiceConfigs(type: string | undefined, scope: RequestScope): Promise<NetworkServiceConfig[]> {
@@ -38,32 +53,67 @@ export class IxapiClient {
   }
 
   /**
-   * A whole list. Servers before schema 2.7 ignore page_limit/page_offset (an
-   * unknown filter) and answer everything at once; a 2.7 server answers one
-   * page. The list ends at a short page, at a page larger than asked (no
-   * pagination), or at a page with nothing new (offset ignored).
+   * A whole list, in pages of `pageLimit` (schema 2.7). A server that refuses
+   * page_limit with 400 (before 2.7, validating its filters) is asked again
+   * without it, and this target's lists are read that way from then on; one
+   * that ignores it (an unknown filter) answers everything in the first page.
    */
   private async list(path: string, type: string | undefined, scope: RequestScope): Promise<unknown[]> {
-    const out = new Map<string, unknown>();
-    const get = async (query: Record<string, string | number | undefined>) => {
-      const res = await this.http.request({ path, route: path, query, auth: this.auth, signal: scope.signal, deadline: scope.deadline });
-      return asArray(res.data, path);
-    };
-    if (this.pageLimit === 0) {
-      for (const item of await get({ type })) add(out, item, path);
-      return [...out.values()];
+    if (this.pageLimit === 0 || this.pagingRefused) return this.pages(path, type, scope, undefined);
+    try {
+      return await this.pages(path, type, scope, this.pageLimit);
+    } catch (err) {
+      if (!(err instanceof PagingRefused)) throw err;
+      // Refused again without paging: the 400 was about something else, and says so itself.
+      const items = await this.pages(path, type, scope, undefined);
+      if (!this.pagingRefused) {
+        this.pagingRefused = true;
+        this.log.warn(
+          { route: path, status: err.refusal.status },
+          'the IX-API server refuses page_limit/page_offset (a server before schema 2.7?): every list of this target is read in one request from now on',
+        );
+      }
+      return items;
     }
+  }
+
+  /**
+   * Pages from offset 0, each next offset being the items received so far: a
+   * server may answer fewer than asked. More follow while the answer is 206
+   * Partial Content or a full page; an empty page, or a short page answered
+   * 200, ends the list. Items are kept by id, so a list that shifts between
+   * pages cannot duplicate series; a page with no new id means the server
+   * ignores page_offset, which ends the list, and fails it if the server said
+   * more were to come. Without `limit`, page_offset is sent only to follow a 206.
+   */
+  private async pages(path: string, type: string | undefined, scope: RequestScope, limit: number | undefined): Promise<unknown[]> {
+    const out = new Map<string, unknown>();
+    let offset = 0;
     for (let page = 0; page < MAX_PAGES; page++) {
-      const items = await get({ type, page_limit: this.pageLimit, page_offset: out.size });
+      const query = { type, page_limit: limit, page_offset: limit === undefined && page === 0 ? undefined : offset };
+      const res = await this.get(path, query, scope).catch((err: unknown) => {
+        throw page === 0 && limit !== undefined && err instanceof HttpError && err.status === 400 ? new PagingRefused(err) : err;
+      });
+      const items = asArray(res.data, path);
       const before = out.size;
       for (const item of items) add(out, item, path);
-      if (items.length !== this.pageLimit || out.size === before) break;
+      const partial = res.status === PARTIAL_CONTENT;
+      if (items.length > 0 && out.size === before) {
+        if (partial) throw new Error(`${path}: the server answered 206 Partial Content but repeated a page at page_offset ${offset}: it ignores page_offset; set pageLimit to 0 for this target`);
+        return [...out.values()];
+      }
+      offset += items.length;
+      if (items.length === 0 || !(partial || items.length === limit)) return [...out.values()];
     }
-    return [...out.values()];
+    throw new Error(`${path}: still more after ${MAX_PAGES} pages; the list is not read`);
+  }
+
+  private get(path: string, query: Record<string, string | number | undefined>, scope: RequestScope): Promise<JsonResponse> {
+    return this.http.request({ path, route: path, query, auth: this.auth, signal: scope.signal, deadline: scope.deadline });
   }
 }
 
-/** Keeps the first copy of each id, so that a server ignoring page_offset cannot duplicate series. */
+/** Keeps the first copy of each id. */
 function add(out: Map<string, unknown>, item: unknown, path: string): void {
   const id = asObject(item, `${path}[${out.size}]`).id;
   const key = typeof id === 'string' || typeof id === 'number' ? String(id) : `#${out.size}`;

@@ -18,6 +18,8 @@ export type IxapiTarget = TargetConfig & {
   networkServiceTypes: string[];
   /** 0: never send page_limit/page_offset. */
   pageLimit: number;
+  /** Labels a user opts into: each carries what not every user may publish. */
+  labels: { externalRef: boolean };
 };
 
 export const schema: ConfigSchema = {
@@ -44,9 +46,16 @@ export const schema: ConfigSchema = {
     default: [],
   },
   pageLimit: {
-    doc: 'page_limit sent with every list request (IX-API schema 2.7 pagination); 0 sends none',
+    doc: 'page_limit sent with every list request (IX-API schema 2.7 pagination; a server that refuses it with 400 is then read without); 0 sends none',
     format: 'nat',
     default: 100,
+  },
+  labels: {
+    externalRef: {
+      doc: 'Add each network service\'s external_ref as a label of ixapi_network_service_info. The IX-API schema marks it a sensitive property and it is free text: enable it only if your references are fit to show wherever the metrics go',
+      format: Boolean,
+      default: false,
+    },
   },
 };
 

@@ -10,7 +10,7 @@ export default defineSource({
   schema,
   defaults: { interval: '1m', concurrency: 4 },
   check,
-  families: () => families,
+  families,
   createAuth,
   createCollector: (target, deps) => new IxapiCollector(target, deps),
 });

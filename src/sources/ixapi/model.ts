@@ -25,7 +25,8 @@ export interface NetworkService {
   productOffering: string;
   managingAccount: string;
   consumingAccount: string;
-  externalRef: string;
+  /** Read only for a target that exports it (`labels.externalRef`): a sensitive property otherwise left alone. */
+  externalRef?: string;
   /** Mbit/s; undefined when the upstream sends null (the offering's maximum). */
   capacityMbps?: number;
   /** One entry per status message: its syslog severity. */
@@ -42,6 +43,8 @@ export interface NetworkServiceConfig {
   connection: string;
   /** Absent for config types without handovers. */
   handover?: number;
+  statusSeverities: number[];
+  decommissionAt?: number;
 }
 
 export interface Connection {
@@ -54,6 +57,8 @@ export interface Connection {
   capacityAllocatedMbps?: number;
   /** undefined when the upstream sends null: no limit. */
   capacityAllocationLimitMbps?: number;
+  statusSeverities: number[];
+  decommissionAt?: number;
 }
 
 const str = (v: unknown, p: string) => asString(v, p);
@@ -65,9 +70,8 @@ const text = (o: JsonObject, key: string, path: string) => optional(o[key], str,
  * `cloud_key` and the other request-only fields are deliberately not read:
  * nothing that is not listed here can reach a series.
  */
-export function parseNetworkService(value: unknown, path: string): NetworkService {
+export function parseNetworkService(value: unknown, path: string, withExternalRef: boolean): NetworkService {
   const o = asObject(value, path);
-  const status = optional(o.status, (v, p) => asArray(v, p), `${path}.status`) ?? [];
   return {
     id: str(o.id, `${path}.id`),
     type: str(o.type, `${path}.type`),
@@ -75,9 +79,9 @@ export function parseNetworkService(value: unknown, path: string): NetworkServic
     productOffering: text(o, 'product_offering', path),
     managingAccount: text(o, 'managing_account', path),
     consumingAccount: text(o, 'consuming_account', path),
-    externalRef: text(o, 'external_ref', path),
+    externalRef: withExternalRef ? text(o, 'external_ref', path) : undefined,
     capacityMbps: optional(o.capacity, num, `${path}.capacity`),
-    statusSeverities: status.map((s, i) => num(asObject(s, `${path}.status[${i}]`).severity, `${path}.status[${i}].severity`)),
+    statusSeverities: severities(o, path),
     decommissionAt: parseDate(o.decommission_at, `${path}.decommission_at`),
   };
 }
@@ -91,6 +95,8 @@ export function parseNetworkServiceConfig(value: unknown, path: string): Network
     networkService: str(o.network_service, `${path}.network_service`),
     connection: text(o, 'connection', path),
     handover: optional(o.handover, num, `${path}.handover`),
+    statusSeverities: severities(o, path),
+    decommissionAt: parseDate(o.decommission_at, `${path}.decommission_at`),
   };
 }
 
@@ -105,7 +111,15 @@ export function parseConnection(value: unknown, path: string): Connection {
     speedMbps: optional(o.speed, num, `${path}.speed`),
     capacityAllocatedMbps: optional(o.capacity_allocated, num, `${path}.capacity_allocated`),
     capacityAllocationLimitMbps: optional(o.capacity_allocation_limit, num, `${path}.capacity_allocation_limit`),
+    statusSeverities: severities(o, path),
+    decommissionAt: parseDate(o.decommission_at, `${path}.decommission_at`),
   };
+}
+
+/** The syslog severity of each of the object's `status[]` messages (services, configs and connections carry them). */
+function severities(o: JsonObject, path: string): number[] {
+  const status = optional(o.status, (v, p) => asArray(v, p), `${path}.status`) ?? [];
+  return status.map((s, i) => num(asObject(s, `${path}.status[${i}]`).severity, `${path}.status[${i}].severity`));
 }
 
 /** A date or date-time; the upstream sends "" for "not set" (as in the cloud service document). */
