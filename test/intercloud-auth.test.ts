@@ -1,7 +1,7 @@
 import t from 'tap';
-import { ConfigError, parseConfig } from '../src/config/load.js';
-import { registry, startIntercloud, values } from './helpers/intercloud-harness.js';
 import { setTimeout as delay } from 'node:timers/promises';
+import { find } from './helpers/exposition.js';
+import { startIntercloud } from './helpers/intercloud-harness.js';
 
 const USED = 'intercloud_group_used_capacity_bytes_per_second';
 const small = { organisations: 3, depth: 2, groupsPerOrg: 2, regionsPerGroup: 2 };
@@ -9,7 +9,7 @@ const small = { organisations: 3, depth: 2, groupsPerOrg: 2, regionsPerGroup: 2 
 t.test('personal access token: sent as the Bearer token, no token request', async (t) => {
   const h = await startIntercloud(t, small);
   const s = await h.samples();
-  t.equal(values(s, USED).length, h.sim.groups().length * 2);
+  t.equal(find(s, USED).length, h.sim.groups().length * 2);
   t.equal(h.sim.server.hits('/auth/token'), 0);
   t.ok(h.sim.server.log.every((r) => r.headers.authorization === `Bearer ${h.sim.personalAccessToken}`));
   t.notMatch(h.logText(), h.sim.personalAccessToken, 'PAT never logged');
@@ -20,8 +20,8 @@ t.test('password grant with a wrong basic token: the token request fails and so 
     auth: { username: 'admin@parent.example', password: 'titi tata toto', basicToken: 'bm90LXRoZS1yaWdodC1vbmU=' },
   });
   const s = await h.samples();
-  t.equal(values(s, 'capacity_exporter_token_requests_total', { outcome: 'failure' })[0]!.value, 1);
-  t.equal(values(s, 'capacity_exporter_collect_success', { target: 'ic' })[0]!.value, 0);
+  t.equal(find(s, 'capacity_exporter_token_requests_total', { outcome: 'failure' })[0]!.value, 1);
+  t.equal(find(s, 'capacity_exporter_collect_success', { target: 'ic' })[0]!.value, 0);
   t.equal(h.sim.server.hits('/me/info'), 0, 'no API call without a token');
 });
 
@@ -29,12 +29,12 @@ t.test('password grant: POST /auth/token with the Basic token and a JSON body, t
   const creds = { username: 'ops@reseller.example', password: 'p4ss "word"', basicToken: 'ZXhwb3J0ZXI6c2VjcmV0LWJhc2lj' };
   const h = await startIntercloud(t, { ...small, ...creds }, { auth: creds });
   const s = await h.samples();
-  t.equal(values(s, USED).length, h.sim.groups().length * 2);
+  t.equal(find(s, USED).length, h.sim.groups().length * 2);
   const tokenReqs = h.sim.server.log.filter((r) => r.path === '/auth/token');
   t.equal(tokenReqs.length, 1, 'one token for the whole cycle (single-flight)');
   t.equal(tokenReqs[0]!.headers.authorization, `Basic ${creds.basicToken}`);
   t.match(String(tokenReqs[0]!.headers['content-type']), /application\/json/);
-  t.equal(values(s, 'capacity_exporter_token_requests_total', { outcome: 'success' })[0]!.value, 1);
+  t.equal(find(s, 'capacity_exporter_token_requests_total', { outcome: 'success' })[0]!.value, 1);
   const api = h.sim.server.log.filter((r) => r.path !== '/auth/token');
   t.ok(api.every((r) => /^Bearer \S+$/.test(String(r.headers.authorization)) && r.headers.authorization !== `Bearer ${h.sim.personalAccessToken}`));
   const log = h.logText();
@@ -52,10 +52,10 @@ t.test('tokens revoked mid-cycle: one 401, a new token, the cycle completes', as
   h.sim.expireTokens();
   await cycle;
   const s = await h.samples();
-  t.equal(values(s, 'capacity_exporter_collect_success', { target: 'ic' })[0]!.value, 1, 'no part failed');
-  t.equal(values(s, 'capacity_exporter_token_requests_total', { outcome: 'success' })[0]!.value, 2, 'fetched again after the 401');
-  t.ok(values(s, 'capacity_exporter_upstream_requests_total', { code: '401' })[0]!.value >= 1, 'the refusal was seen');
-  t.equal(values(s, USED).length, h.sim.groups().length * 4);
+  t.equal(find(s, 'capacity_exporter_collect_success', { target: 'ic' })[0]!.value, 1, 'no part failed');
+  t.equal(find(s, 'capacity_exporter_token_requests_total', { outcome: 'success' })[0]!.value, 2, 'fetched again after the 401');
+  t.ok(find(s, 'capacity_exporter_upstream_requests_total', { code: '401' })[0]!.value >= 1, 'the refusal was seen');
+  t.equal(find(s, USED).length, h.sim.groups().length * 4);
 });
 
 t.test('short-lived tokens are renewed before they expire', async (t) => {
@@ -63,38 +63,15 @@ t.test('short-lived tokens are renewed before they expire', async (t) => {
   const h = await startIntercloud(t, { ...small, ...creds, tokenTtlSeconds: 1.5, latencyMs: 25 }, { auth: creds, concurrency: 1 });
   await h.cycle();
   const s = await h.samples();
-  t.equal(values(s, 'capacity_exporter_collect_success', { target: 'ic' })[0]!.value, 1);
-  t.ok(values(s, 'capacity_exporter_token_requests_total', { outcome: 'success' })[0]!.value >= 2, 'renewed during the cycles');
-  t.equal(values(s, 'capacity_exporter_upstream_requests_total', { code: '401' }).length, 0, 'never used an expired token');
+  t.equal(find(s, 'capacity_exporter_collect_success', { target: 'ic' })[0]!.value, 1);
+  t.ok(find(s, 'capacity_exporter_token_requests_total', { outcome: 'success' })[0]!.value >= 2, 'renewed during the cycles');
+  t.equal(find(s, 'capacity_exporter_upstream_requests_total', { code: '401' }).length, 0, 'never used an expired token');
 });
 
 t.test('a wrong personal access token fails the cycle and says so', async (t) => {
   const h = await startIntercloud(t, small, { auth: { personalAccessToken: 'not-the-right-token' } });
   const s = await h.samples();
-  t.equal(values(s, 'capacity_exporter_collect_success', { target: 'ic' })[0]!.value, 0);
-  t.equal(values(s, USED).length, 0);
+  t.equal(find(s, 'capacity_exporter_collect_success', { target: 'ic' })[0]!.value, 0);
+  t.equal(find(s, USED).length, 0);
   t.match(h.logText(), /HTTP 401/);
-});
-
-t.test('auth config: exactly one mode, complete', async (t) => {
-  const problems = (auth: Record<string, unknown>) => {
-    try {
-      parseConfig({ intercloud: [{ baseUrl: 'http://127.0.0.1:1', auth }] }, registry, { env: {} });
-      return [];
-    } catch (err) {
-      t.type(err, ConfigError);
-      return (err as ConfigError).problems;
-    }
-  };
-  t.same(problems({ personalAccessToken: 'abcd' }), []);
-  t.same(problems({ username: 'u', password: 'p', basicToken: 'b' }), []);
-  t.match(problems({}), [/^intercloud\[0\]\.auth: give personalAccessToken, or username/]);
-  t.match(problems({ personalAccessToken: 'abcd', username: 'u' }), [/^intercloud\[0\]\.auth: give either/]);
-  t.match(problems({ username: 'u', password: 'p' }), [/^intercloud\[0\]\.auth\.basicToken: is required/]);
-  try {
-    parseConfig({ intercloud: [{ baseUrl: 'http://127.0.0.1:1', window: '1m', auth: { personalAccessToken: 'abcd' } }] }, registry, { env: {} });
-    t.fail('a window shorter than the 5-minute step is refused');
-  } catch (err) {
-    t.match((err as ConfigError).problems, [/^intercloud\[0\]\.window: must be at least 5m/]);
-  }
 });

@@ -1,5 +1,6 @@
 import t from 'tap';
-import { startIntercloud, values } from './helpers/intercloud-harness.js';
+import { find } from './helpers/exposition.js';
+import { startIntercloud } from './helpers/intercloud-harness.js';
 
 const INFO = 'intercloud_organisation_info';
 const USED = 'intercloud_group_used_capacity_bytes_per_second';
@@ -8,14 +9,14 @@ t.test('nested resellers: the whole tree, depth >= 3, with parents and reseller 
   const h = await startIntercloud(t, { organisations: 12, depth: 4, groupsPerOrg: 1, regionsPerGroup: 1 });
   const orgs = h.sim.organisations();
   t.ok(Math.max(...orgs.map((o) => h.sim.depthOf(o.id))) >= 3, 'the simulator nests at least three levels');
-  const info = values(await h.samples(), INFO);
+  const info = find(await h.samples(), INFO);
   t.equal(info.length, orgs.length, 'one info series per organisation');
   for (const org of orgs) {
     const s = info.find((i) => i.labels.organisation_id === org.id);
     t.same(s?.labels, { target: 'ic', organisation_id: org.id, organisation: org.name, parent_id: org.parentId, reseller: String(org.reseller) });
   }
   const deepest = orgs.reduce((a, b) => (h.sim.depthOf(b.id) > h.sim.depthOf(a.id) ? b : a));
-  t.ok(values(await h.samples(), USED, { organisation_id: deepest.id }).length > 0, 'values of the deepest organisation');
+  t.ok(find(await h.samples(), USED, { organisation_id: deepest.id }).length > 0, 'values of the deepest organisation');
 });
 
 t.test('InterCloud-Scope on every request about a child, never on the own organisation', async (t) => {
@@ -57,11 +58,11 @@ t.test('discovery is refreshed once discoveryInterval has passed', async (t) => 
 
 t.test('regions are discovered from the timeserie metrics, not hard-coded', async (t) => {
   const h = await startIntercloud(t, { organisations: 2, groupsPerOrg: 1, regionsPerGroup: 0 }, { discoveryInterval: '1ms' });
-  t.equal(values(await h.samples(), USED).length, 0, 'groups without regions yield no values');
+  t.equal(find(await h.samples(), USED).length, 0, 'groups without regions yield no values');
   const group = h.sim.organisations()[1]!.groups[0]!;
   h.sim.setMetrics(group.id, ['mars', { name: 'bgp-session', type: 'status' }, 'europe']);
   await h.cycle();
-  const used = values(await h.samples(), USED, { group_id: group.id });
+  const used = find(await h.samples(), USED, { group_id: group.id });
   t.same(used.map((u) => u.labels.region).sort(), ['europe', 'mars']);
   t.equal(h.sim.server.hits(/\/bgp-session\/run$/), 0, 'status metrics are not run');
 });
@@ -70,9 +71,9 @@ t.test('maxDepth stops the walk; the own organisation can be left out', async (t
   const h = await startIntercloud(t, { organisations: 8, depth: 4, groupsPerOrg: 1, regionsPerGroup: 1 }, { maxDepth: 1, includeOwnOrganisation: false });
   const s = await h.samples();
   const expected = h.sim.organisations().filter((o) => h.sim.depthOf(o.id) <= 1);
-  t.same(values(s, INFO).map((i) => i.labels.organisation_id).sort(), expected.map((o) => o.id).sort());
-  t.equal(values(s, 'intercloud_group_info', { organisation_id: h.sim.root.id }).length, 0, 'own groups left out');
-  t.ok(values(s, 'intercloud_group_info').length > 0);
+  t.same(find(s, INFO).map((i) => i.labels.organisation_id).sort(), expected.map((o) => o.id).sort());
+  t.equal(find(s, 'intercloud_group_info', { organisation_id: h.sim.root.id }).length, 0, 'own groups left out');
+  t.ok(find(s, 'intercloud_group_info').length > 0);
   t.match(h.logText(), /resellers at maxDepth: their children are not walked/);
   t.equal(h.sim.server.log.filter((r) => r.path === '/groups' && r.headers['intercloud-scope'] === undefined).length, 0);
 });
@@ -80,7 +81,7 @@ t.test('maxDepth stops the walk; the own organisation can be left out', async (t
 t.test('maxDepth 0: only the own organisation', async (t) => {
   const h = await startIntercloud(t, { organisations: 4, groupsPerOrg: 1, regionsPerGroup: 1 }, { maxDepth: 0 });
   const s = await h.samples();
-  t.same(values(s, INFO).map((i) => i.labels.organisation_id), [h.sim.root.id]);
+  t.same(find(s, INFO).map((i) => i.labels.organisation_id), [h.sim.root.id]);
   t.equal(h.sim.server.log.filter((r) => r.headers['intercloud-scope'] !== undefined).length, 0, 'no request about a child');
 });
 
@@ -92,8 +93,8 @@ t.test('a loop in the tree is walked once', async (t) => {
   h.sim.linkChild(deepest.id, orgs[1]!.id);
   await h.cycle();
   const s = await h.samples();
-  t.equal(values(s, 'capacity_exporter_collect_success', { target: 'ic' })[0]!.value, 1);
-  const ids = values(s, INFO).map((i) => i.labels.organisation_id);
+  t.equal(find(s, 'capacity_exporter_collect_success', { target: 'ic' })[0]!.value, 1);
+  const ids = find(s, INFO).map((i) => i.labels.organisation_id);
   t.equal(ids.length, orgs.length);
   t.equal(new Set(ids).size, ids.length, 'each organisation once');
   t.match(h.logText(), /seen twice in the tree/);

@@ -1,5 +1,7 @@
 import t from 'tap';
-import { iso, recentStep, startIntercloud, values } from './helpers/intercloud-harness.js';
+import { iso } from '../src/simulator/intercloud/points.js';
+import { find } from './helpers/exposition.js';
+import { recentStep, startIntercloud } from './helpers/intercloud-harness.js';
 
 const USED = 'intercloud_group_used_capacity_bytes_per_second';
 const STAMP = 'intercloud_group_used_capacity_timestamp_seconds';
@@ -14,7 +16,7 @@ t.test('value is the newest non-null point, converted from bit/s to bytes/s, wit
   h.sim.setPoints(group.id, 'pacific', [[iso(t0), null]]);
   await h.cycle();
   const s = await h.samples();
-  const europe = values(s, USED, { group_id: group.id, region: 'europe' });
+  const europe = find(s, USED, { group_id: group.id, region: 'europe' });
   t.equal(europe.length, 1);
   t.equal(europe[0]!.value, 200, '1600 bit/s = 200 bytes/s, the null after it skipped');
   t.same(
@@ -22,10 +24,10 @@ t.test('value is the newest non-null point, converted from bit/s to bytes/s, wit
     { target: 'ic', organisation_id: org.id, organisation: org.name, group_id: group.id, group: 'Fixed', region: 'europe' },
     'labels exactly as in DESIGN.md',
   );
-  t.equal(values(s, STAMP, { group_id: group.id, region: 'europe' })[0]!.value, (t0 - 300_000) / 1000);
-  t.equal(values(s, USED, { group_id: group.id, region: 'japan' }).length, 0, 'empty series: no series, not zero');
-  t.equal(values(s, USED, { group_id: group.id, region: 'pacific' }).length, 0, 'only nulls: no series');
-  t.equal(values(s, 'intercloud_group_info', { group_id: group.id })[0]!.labels.group_irn, group.irn);
+  t.equal(find(s, STAMP, { group_id: group.id, region: 'europe' })[0]!.value, (t0 - 300_000) / 1000);
+  t.equal(find(s, USED, { group_id: group.id, region: 'japan' }).length, 0, 'empty series: no series, not zero');
+  t.equal(find(s, USED, { group_id: group.id, region: 'pacific' }).length, 0, 'only nulls: no series');
+  t.equal(find(s, 'intercloud_group_info', { group_id: group.id })[0]!.labels.group_irn, group.irn);
 });
 
 t.test('every /run of a cycle asks for the same window, ending at the cycle start', async (t) => {
@@ -46,11 +48,11 @@ t.test('every /run of a cycle asks for the same window, ending at the cycle star
 t.test('generated worlds: null and empty series yield no series; values are plausible', async (t) => {
   const h = await startIntercloud(t, { organisations: 10, groupsPerOrg: [2, 3], regionsPerGroup: 7, nullRate: 0.3, emptyRate: 0.3 });
   const s = await h.samples();
-  const used = values(s, USED);
+  const used = find(s, USED);
   const pairs = h.sim.groups().length * 7;
   t.ok(used.length > 0 && used.length < pairs, `some series missing for empty data (${used.length} of ${pairs})`);
   const now = Date.now() / 1000;
-  for (const u of values(s, STAMP)) {
+  for (const u of find(s, STAMP)) {
     if (!(u.value % 300 === 0 && u.value <= now && u.value >= now - 1800)) t.fail(`bad timestamp ${u.value}`);
   }
   t.ok(used.every((u) => u.value > 0), 'values positive');
@@ -60,7 +62,7 @@ t.test('a failing child organisation keeps its own previous series and does not 
   const h = await startIntercloud(t, { organisations: 6, groupsPerOrg: 2, regionsPerGroup: 2 }, { discoveryInterval: '1ms' });
   const [, broken, healthy] = h.sim.organisations();
   const before = await h.samples();
-  const brokenSeries = values(before, USED, { organisation_id: broken!.id });
+  const brokenSeries = find(before, USED, { organisation_id: broken!.id });
   t.ok(brokenSeries.length > 0);
   const healthyGroup = healthy!.groups[0]!;
   const t0 = recentStep();
@@ -68,16 +70,16 @@ t.test('a failing child organisation keeps its own previous series and does not 
   h.sim.failOrganisation(broken!.id, 503);
   await h.cycle();
   const after = await h.samples();
-  t.same(values(after, USED, { organisation_id: broken!.id }), brokenSeries, 'broken organisation: previous series kept');
-  t.equal(values(after, 'intercloud_group_info', { organisation_id: broken!.id }).length, 2, 'its group info kept');
-  t.equal(values(after, USED, { group_id: healthyGroup.id, region: healthyGroup.metrics[0]!.name })[0]!.value, 1000, 'others updated');
-  t.equal(values(after, 'capacity_exporter_collect_success', { target: 'ic' })[0]!.value, 0, 'the cycle reports the partial failure');
+  t.same(find(after, USED, { organisation_id: broken!.id }), brokenSeries, 'broken organisation: previous series kept');
+  t.equal(find(after, 'intercloud_group_info', { organisation_id: broken!.id }).length, 2, 'its group info kept');
+  t.equal(find(after, USED, { group_id: healthyGroup.id, region: healthyGroup.metrics[0]!.name })[0]!.value, 1000, 'others updated');
+  t.equal(find(after, 'capacity_exporter_collect_success', { target: 'ic' })[0]!.value, 0, 'the cycle reports the partial failure');
 
   h.sim.failOrganisation(broken!.id, undefined);
   await h.cycle();
   const healed = await h.samples();
-  t.equal(values(healed, 'capacity_exporter_collect_success', { target: 'ic' })[0]!.value, 1);
-  t.equal(values(healed, USED, { organisation_id: broken!.id }).length, brokenSeries.length);
+  t.equal(find(healed, 'capacity_exporter_collect_success', { target: 'ic' })[0]!.value, 1);
+  t.equal(find(healed, USED, { organisation_id: broken!.id }).length, brokenSeries.length);
 });
 
 t.test('a failing reseller listing keeps its whole subtree', async (t) => {
@@ -87,27 +89,27 @@ t.test('a failing reseller listing keeps its whole subtree', async (t) => {
   const subtree = below(reseller.id).map((id) => h.sim.organisation(id)!);
   t.ok(subtree.length > 0);
   const before = await h.samples();
-  const count = (s: typeof before) => subtree.reduce((n, o) => n + values(s, USED, { organisation_id: o.id }).length, 0);
+  const count = (s: typeof before) => subtree.reduce((n, o) => n + find(s, USED, { organisation_id: o.id }).length, 0);
   t.ok(count(before) > 0);
   h.sim.failOrganisation(reseller.id, 500);
   await h.cycle();
   const after = await h.samples();
   t.equal(count(after), count(before), 'descendants kept while their reseller cannot be listed');
-  t.equal(values(after, 'intercloud_organisation_info', { organisation_id: reseller.id }).length, 1);
+  t.equal(find(after, 'intercloud_organisation_info', { organisation_id: reseller.id }).length, 1);
 });
 
 t.test('a group deleted between cycles loses its series at the next discovery', async (t) => {
   const h = await startIntercloud(t, { organisations: 3, groupsPerOrg: 2, regionsPerGroup: 2 }, { discoveryInterval: '1h' });
   const victim = h.sim.organisations()[1]!.groups[0]!;
-  t.ok(values(await h.samples(), USED, { group_id: victim.id }).length > 0);
+  t.ok(find(await h.samples(), USED, { group_id: victim.id }).length > 0);
   h.sim.deleteGroup(victim.id);
   await h.cycle();
   // Its /run answered 404: kept for now, and its organisation is listed again at the next cycle.
   await h.cycle();
   const s = await h.samples();
-  t.equal(values(s, USED, { group_id: victim.id }).length, 0, 'values gone');
-  t.equal(values(s, 'intercloud_group_info', { group_id: victim.id }).length, 0, 'info gone');
-  t.equal(values(s, 'capacity_exporter_collect_success', { target: 'ic' })[0]!.value, 1);
+  t.equal(find(s, USED, { group_id: victim.id }).length, 0, 'values gone');
+  t.equal(find(s, 'intercloud_group_info', { group_id: victim.id }).length, 0, 'info gone');
+  t.equal(find(s, 'capacity_exporter_collect_success', { target: 'ic' })[0]!.value, 1);
 });
 
 t.test('odd organisation and group names survive label escaping', async (t) => {
@@ -118,8 +120,8 @@ t.test('odd organisation and group names survive label escaping', async (t) => {
   const group = h.sim.addGroup(org.id, 'g"\\\n', ['europe']);
   await h.cycle();
   const s = await h.samples();
-  t.equal(values(s, 'intercloud_organisation_info', { organisation_id: org.id })[0]!.labels.organisation, odd);
-  const used = values(s, USED, { group_id: group.id })[0]!;
+  t.equal(find(s, 'intercloud_organisation_info', { organisation_id: org.id })[0]!.labels.organisation, odd);
+  const used = find(s, USED, { group_id: group.id })[0]!;
   t.equal(used.labels.organisation, odd);
   t.equal(used.labels.group, 'g"\\\n');
 });
@@ -135,14 +137,14 @@ t.test('a malformed /run answer fails only its group, which keeps its previous s
   h.sim.setPoints(group.id, good!, [[iso(t0), 160]]);
   h.sim.setPoints(other.id, otherRegion, [[iso(t0), 800]]);
   await h.cycle();
-  h.sim.setPoints(group.id, bad!, [[iso(t0), 'lots' as unknown as number]]);
+  h.sim.setPoints(group.id, bad!, [[iso(t0), 'lots']]);
   h.sim.setPoints(group.id, good!, [[iso(t0), 240]]);
   h.sim.setPoints(other.id, otherRegion, [[iso(t0), 1600]]);
   await h.cycle();
   const s = await h.samples();
-  t.equal(values(s, USED, { group_id: group.id, region: bad! })[0]!.value, 10, 'previous value kept');
-  t.equal(values(s, USED, { group_id: group.id, region: good! })[0]!.value, 20, 'the group is one part: its other region kept too');
-  t.equal(values(s, USED, { group_id: other.id, region: otherRegion })[0]!.value, 200, 'other groups updated');
-  t.equal(values(s, 'capacity_exporter_collect_success', { target: 'ic' })[0]!.value, 0);
+  t.equal(find(s, USED, { group_id: group.id, region: bad! })[0]!.value, 10, 'previous value kept');
+  t.equal(find(s, USED, { group_id: group.id, region: good! })[0]!.value, 20, 'the group is one part: its other region kept too');
+  t.equal(find(s, USED, { group_id: other.id, region: otherRegion })[0]!.value, 200, 'other groups updated');
+  t.equal(find(s, 'capacity_exporter_collect_success', { target: 'ic' })[0]!.value, 0);
   t.match(h.logText(), /Results\[0\]\.Series\[0\]\.values\[0\]\[1\] should be a number/, 'the error names the JSON path');
 });

@@ -2,6 +2,7 @@ import type { AuthProvider } from '../../core/auth/provider.js';
 import type { HttpClient } from '../../core/http.js';
 import { asArray, asNumber, asObject, asString, optional } from '../../core/shape.js';
 import type { RequestScope } from '../../core/source.js';
+import { checked, readCapacities, readCapacity, type Checked, type RegionCapacity } from './capacity.js';
 
 /** The InterCloud header that makes a request act on a child organisation's resources. */
 const SCOPE_HEADER = 'intercloud-scope';
@@ -19,6 +20,8 @@ export interface Organisation {
   parentId: string;
   reseller: boolean;
   children: ChildRef[];
+  /** Per region, in the portal's unit; a malformed value is an error of the capacities alone. */
+  capacities: Checked<RegionCapacity[]>;
 }
 
 export interface Group {
@@ -28,9 +31,13 @@ export interface Group {
   organisationId: string;
   connectors: number;
   links: number;
+  flowConnectors: number;
+  flowLinks: number;
+  /** In the portal's unit, undefined when it gives none; a malformed value is an error of this value alone. */
+  allocatedCapacity: Checked<number | undefined>;
 }
 
-export interface MetricRef {
+interface MetricRef {
   name: string;
   type: string;
 }
@@ -65,6 +72,7 @@ export class IntercloudClient {
       name: optional(o.name, (v, p) => asString(v, p), '$.name') ?? '',
       parentId: optional(o.parentId, (v, p) => asString(v, p), '$.parentId') ?? '',
       reseller: o.reseller === true,
+      capacities: checked(() => readCapacities(o.capacities, '$.capacities'), '/organisations/:id: '),
       children: children.map((c, i) => {
         const p = `$.children[${i}]`;
         const child = asObject(c, p);
@@ -86,13 +94,17 @@ export class IntercloudClient {
       const p = `$[${i}]`;
       const o = asObject(g, p);
       const count = (key: string) => optional(o[key], (v, q) => asNumber(v, q), `${p}.${key}`) ?? 0;
+      const id = asString(o.id, `${p}.id`);
       return {
-        id: asString(o.id, `${p}.id`),
+        id,
         name: optional(o.name, (v, q) => asString(v, q), `${p}.name`) ?? '',
         irn: asString(o.irn, `${p}.irn`),
         organisationId: optional(o.organisationId, (v, q) => asString(v, q), `${p}.organisationId`) ?? '',
         connectors: count('countConnectors'),
         links: count('countLinks'),
+        flowConnectors: count('countFlowConnectors'),
+        flowLinks: count('countFlowLinks'),
+        allocatedCapacity: checked(() => readCapacity(o.allocatedCapacity, `${p}.allocatedCapacity`), `/groups: group ${id}: `),
       };
     });
   }

@@ -3,9 +3,10 @@ import { HttpError } from '../../core/http.js';
 import { CycleResult, type Sample } from '../../core/series.js';
 import type { Collector, CollectorDeps, CycleContext } from '../../core/source.js';
 import { bitsToBytesPerSecond } from '../../core/units.js';
+import { capacityToBytesPerSecond } from './capacity.js';
 import { IntercloudClient, type Group, type Point } from './client.js';
 import type { IntercloudTarget } from './config.js';
-import { Discovery, type OrgNode } from './discovery.js';
+import { Discovery, type CapacitiesReading, type GroupEntry, type OrgNode } from './discovery.js';
 import * as f from './families.js';
 import { forEachLimit } from './pool.js';
 
@@ -64,12 +65,14 @@ export class IntercloudCollector implements Collector {
       result.ok(org.key, [
         f.organisationInfo.sample({ organisation_id: org.id, organisation: org.name, parent_id: org.parentId, reseller: String(org.reseller) }, 1),
       ]);
+      this.capacities(result, org, tree.capacities.get(org.id));
       if (org.scope === undefined && !this.target.includeOwnOrganisation) continue;
       const listing = groups.get(org.id);
       if (!listing || 'error' in listing) {
         result.fail(`${org.key}/g`, listing?.error ?? new Error(`groups of organisation ${org.id} not listed`));
         continue;
       }
+      this.allocated(result, org, listing.groups);
       for (const { group, regions, regionsError } of listing.groups) {
         // One part per group: a failed query keeps the group's previous series, a deleted group drops them.
         const key = `${org.key}/g/${group.id}`;
@@ -109,6 +112,45 @@ export class IntercloudCollector implements Collector {
     });
     return result;
   }
+
+  /**
+   * An organisation's capacities: a part of their own, so that an error in
+   * them keeps only them, and below the organisation's key, so that they go
+   * with it.
+   */
+  private capacities(result: CycleResult, org: OrgNode, reading: CapacitiesReading | undefined): void {
+    const key = `${org.key}/capacity`;
+    if (reading && 'error' in reading) {
+      result.fail(key, ofOrganisation(org, reading.error));
+    } else if (reading?.value.length) {
+      const unit = this.target.capacityUnit;
+      result.ok(key, reading.value.map(({ region, capacity }) => f.organisationCapacity.sample({ organisation_id: org.id, region }, capacityToBytesPerSecond(capacity, unit))));
+    }
+  }
+
+  /**
+   * The allocated capacities of an organisation's groups: one part beside the
+   * groups', so that a malformed one keeps the previous allocated capacities
+   * while the used capacities go on, and under the groups' key, so that a
+   * failed listing keeps it too.
+   */
+  private allocated(result: CycleResult, org: OrgNode, entries: readonly GroupEntry[]): void {
+    const samples: Sample[] = [];
+    for (const { group } of entries) {
+      const allocated = group.allocatedCapacity;
+      if ('error' in allocated) {
+        result.fail(`${org.key}/g/allocated`, ofOrganisation(org, allocated.error));
+        return;
+      }
+      if (allocated.value === undefined) continue;
+      samples.push(f.allocatedCapacity.sample({ organisation_id: org.id, group_id: group.id }, capacityToBytesPerSecond(allocated.value, this.target.capacityUnit)));
+    }
+    if (samples.length) result.ok(`${org.key}/g/allocated`, samples);
+  }
+}
+
+function ofOrganisation(org: OrgNode, err: Error): Error {
+  return new Error(`organisation ${org.id}: ${err.message}`, { cause: err });
 }
 
 function groupInfo(org: OrgNode, group: Group): Sample[] {
@@ -117,6 +159,8 @@ function groupInfo(org: OrgNode, group: Group): Sample[] {
     f.groupInfo.sample({ organisation_id: org.id, group_id: group.id, group: group.name, group_irn: group.irn }, 1),
     f.groupConnectors.sample(ids, group.connectors),
     f.groupLinks.sample(ids, group.links),
+    f.groupFlowConnectors.sample(ids, group.flowConnectors),
+    f.groupFlowLinks.sample(ids, group.flowLinks),
   ];
 }
 

@@ -1,5 +1,6 @@
 import { secretField, type ConfigSchema } from '../../config/fields.js';
 import type { TargetConfig } from '../../core/source.js';
+import { CAPACITY_UNITS, type CapacityUnit } from './capacity.js';
 
 export interface IntercloudTarget extends TargetConfig {
   auth: {
@@ -13,6 +14,7 @@ export interface IntercloudTarget extends TargetConfig {
   window: number;
   maxDepth: number;
   includeOwnOrganisation: boolean;
+  capacityUnit: CapacityUnit;
   shard: { index: number; count: number };
 }
 
@@ -32,6 +34,11 @@ export const schema: ConfigSchema = {
   window: { doc: 'Span of each /run query, ending at the cycle start; the newest non-null point in it is the value', format: 'duration', default: '30m' },
   maxDepth: { doc: 'Deepest level of child organisations walked below the own organisation', format: 'nat', default: 10 },
   includeOwnOrganisation: { doc: 'Also collect the groups of the own organisation, not only those of its children', format: Boolean, default: true },
+  capacityUnit: {
+    doc: 'Unit of the portal\'s allocatedCapacity (groups) and capacities (organisations): bps, kbps or Mbps; kbps as InterCloud\'s Terraform provider reads it',
+    format: [...CAPACITY_UNITS],
+    default: 'kbps',
+  },
   shard: {
     index: { doc: 'This replica\'s shard, 0 .. count-1; the own organisation belongs to shard 0', format: 'nat', default: 0 },
     count: { doc: 'Replicas that split the organisations between them by a hash of the organisation id', format: 'positive-int', default: 1 },

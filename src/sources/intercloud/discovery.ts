@@ -2,6 +2,7 @@ import { HttpError } from '../../core/http.js';
 import { toError } from '../../core/series.js';
 import type { Logger } from '../../log.js';
 import type { CycleContext } from '../../core/source.js';
+import type { Checked, RegionCapacity } from './capacity.js';
 import type { ChildRef, Group, IntercloudClient, Organisation } from './client.js';
 import { forEachLimit } from './pool.js';
 import { shardOf } from './shard.js';
@@ -29,14 +30,19 @@ export interface GroupEntry {
   regionsError?: Error;
 }
 
-export type OrgGroups = { groups: GroupEntry[] } | { error: Error };
+type OrgGroups = { groups: GroupEntry[] } | { error: Error };
 
-export interface Tree {
+/** An organisation's capacities as last read, and when: an error is read again at the next cycle. */
+export type CapacitiesReading = Checked<RegionCapacity[]> & { readAt: number };
+
+interface Tree {
   ownId: string;
   /** Every organisation found, the own one first, breadth first. */
   orgs: Map<string, OrgNode>;
   /** Resellers whose children could not be listed, retried every cycle. */
   unlisted: Map<string, Error>;
+  /** Capacities of the organisations read so far: from the walk for the listed ones, asked for the others. */
+  capacities: Map<string, CapacitiesReading>;
   fetchedAt: number;
 }
 
@@ -45,7 +51,7 @@ interface Walked {
   duplicates: string[];
 }
 
-export interface DiscoveryOptions {
+interface DiscoveryOptions {
   client: IntercloudClient;
   log: Logger;
   intervalMs: number;
@@ -87,7 +93,9 @@ export class Discovery {
       await this.relist(this.tree, ctx);
     }
     const tree = this.tree;
-    await forEachLimit(this.mine(tree), this.opts.parallel, (org) => this.listGroups(org, ctx));
+    await forEachLimit(this.mine(tree), this.opts.parallel, async (org) => {
+      await Promise.all([this.listGroups(org, ctx), this.readCapacities(tree, org, ctx)]);
+    });
     return { tree, groups: this.groups, error };
   }
 
@@ -108,7 +116,8 @@ export class Discovery {
     const ownId = await client.ownOrganisationId(ctx);
     const own = await client.organisation(ownId, undefined, ctx);
     const root: OrgNode = { id: own.id, name: own.name, parentId: own.parentId, reseller: own.reseller, depth: 0, key: `org/${own.id}` };
-    const tree: Tree = { ownId: own.id, orgs: new Map([[own.id, root]]), unlisted: new Map(), fetchedAt: ctx.startedAt };
+    const tree: Tree = { ownId: own.id, orgs: new Map([[own.id, root]]), unlisted: new Map(), capacities: new Map(), fetchedAt: ctx.startedAt };
+    tree.capacities.set(own.id, { ...own.capacities, readAt: ctx.startedAt });
     const walked = await this.expand(tree, [[root, own]], ctx);
     const resellers = [...tree.orgs.values()].filter((o) => o.reseller).length;
     this.opts.log.info(
@@ -181,12 +190,27 @@ export class Discovery {
     const out: Array<[OrgNode, Organisation]> = [];
     await forEachLimit(nodes, this.opts.parallel, async (node) => {
       try {
-        out.push([node, await this.opts.client.organisation(node.id, node.scope, ctx)]);
+        const org = await this.opts.client.organisation(node.id, node.scope, ctx);
+        tree.capacities.set(node.id, { ...org.capacities, readAt: ctx.startedAt });
+        out.push([node, org]);
       } catch (err) {
         tree.unlisted.set(node.id, toError(err));
+        tree.capacities.set(node.id, { error: toError(err), readAt: ctx.startedAt });
       }
     });
     return out;
+  }
+
+  /** The capacities of an organisation the walk did not list (or could not read), from GET /organisations/<id>. */
+  private async readCapacities(tree: Tree, org: OrgNode, ctx: CycleContext): Promise<void> {
+    const known = tree.capacities.get(org.id);
+    if (known && ('value' in known || known.readAt === ctx.startedAt)) return;
+    try {
+      const body = await this.opts.client.organisation(org.id, org.scope, ctx);
+      tree.capacities.set(org.id, { ...body.capacities, readAt: ctx.startedAt });
+    } catch (err) {
+      tree.capacities.set(org.id, { error: toError(err), readAt: ctx.startedAt });
+    }
   }
 
   private async listGroups(org: OrgNode, ctx: CycleContext): Promise<void> {
