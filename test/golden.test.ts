@@ -27,13 +27,29 @@ export interface GoldenWorld extends Upstream {
   target: Record<string, unknown>;
 }
 
-/** The kind's own lines of an exposition, timestamps masked. */
+/**
+ * The kind's own lines of an exposition, timestamps masked, and each family's
+ * series sorted: their order follows the order in which upstream answers
+ * arrived, which is not part of the contract.
+ */
 function kindText(text: string, prefix: string): string {
-  return text
-    .split('\n')
-    .filter((line) => line.replace(/^# (HELP|TYPE) /, '').startsWith(prefix))
-    .map((line) => line.replace(/^([a-z_:]+_timestamp_seconds\{.*\}) \S+$/, '$1 <time>'))
-    .join('\n');
+  const out: string[] = [];
+  let series: string[] = [];
+  const flush = () => {
+    out.push(...series.sort());
+    series = [];
+  };
+  for (const line of text.split('\n')) {
+    if (!line.replace(/^# (HELP|TYPE) /, '').startsWith(prefix)) continue;
+    if (line.startsWith('#')) {
+      flush();
+      out.push(line);
+    } else {
+      series.push(line.replace(/^([a-z_:]+_timestamp_seconds\{.*\}) \S+$/, '$1 <time>'));
+    }
+  }
+  flush();
+  return out.join('\n');
 }
 
 for (const source of sources) {

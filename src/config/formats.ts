@@ -63,6 +63,18 @@ export function registerFormats(): void {
       },
       coerce: (value: unknown) => (typeof value === 'string' && value.trim() !== '' ? Number(value) : value),
     },
+    // convict's own Boolean reads every string but "false" as true: "no" would turn TLS verification off.
+    bool: {
+      validate(value: unknown) {
+        if (typeof value !== 'boolean') throw new Error('must be true or false (a JSON boolean, not a string)');
+      },
+    },
+    // convict's own says "must be a positive integer", though 0 is allowed.
+    nat: {
+      validate(value: unknown) {
+        if (!Number.isInteger(value) || (value as number) < 0) throw new Error('must be an integer >= 0');
+      },
+    },
     'positive-int': {
       validate(value: unknown) {
         if (!Number.isInteger(value) || (value as number) < 1) throw new Error('must be an integer >= 1');

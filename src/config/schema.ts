@@ -46,7 +46,7 @@ export function targetSchema(def: Source): ConfigSchema {
     maxResponseBytes: { doc: 'Largest upstream response body accepted', format: 'positive-int', default: 32 * 1024 * 1024 },
     tls: {
       caFile: { doc: 'PEM file of the CA that signed the upstream certificate', format: String, default: '' },
-      insecureSkipVerify: { doc: 'Skip TLS certificate verification (logged as a warning)', format: Boolean, default: false },
+      insecureSkipVerify: { doc: 'Skip TLS certificate verification (logged as a warning)', format: 'bool', default: false },
     },
     ...def.schema,
   };

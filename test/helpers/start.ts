@@ -36,7 +36,14 @@ export async function startReadyExporter(
   registry: readonly Source[],
   upstream: { close(): Promise<void> },
 ): Promise<{ exporter: Exporter; logText: () => string }> {
-  const started = await startTestExporter(raw, registry);
+  let started: Awaited<ReturnType<typeof startTestExporter>>;
+  try {
+    started = await startTestExporter(raw, registry);
+  } catch (err) {
+    // A refused config must not leave the upstream listening, or the test would never end.
+    await upstream.close();
+    throw err;
+  }
   t.teardown(async () => {
     await started.exporter.close();
     await upstream.close();

@@ -26,15 +26,15 @@ export async function serve(t: Test, dir: string, yaml: string, opts: WebSecurit
   writeFileSync(file, yaml);
   const log = captureLogger('debug');
   const security = loadWebSecurity(file, log.log, opts);
-  const app = security.https ? routes(Fastify({ https: security.https, forceCloseConnections: true })) : routes(Fastify({ forceCloseConnections: true }));
-  security.install(app);
+  const app = security.https ? routes(Fastify({ https: security.https, forceCloseConnections: true }), security) : routes(Fastify({ forceCloseConnections: true }), security);
   await app.listen({ host: '127.0.0.1', port: 0 });
   t.teardown(() => app.close());
   const port = (app.server.address() as AddressInfo).port;
   return { url: `${security.https ? 'https' : 'http'}://127.0.0.1:${port}`, port, security, log };
 }
 
-function routes<S extends HttpServer | HttpsServer>(app: FastifyInstance<S>): FastifyInstance<S> {
+function routes<S extends HttpServer | HttpsServer>(app: FastifyInstance<S>, security: WebSecurity): FastifyInstance<S> {
+  security.install(app);
   app.get('/metrics', async () => 'up 1\n');
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/raw', (_req, reply) => {

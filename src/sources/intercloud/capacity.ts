@@ -1,21 +1,5 @@
 import { toError } from '../../core/series.js';
 import { asObject, asString, ShapeError } from '../../core/shape.js';
-import { bitsToBytesPerSecond } from '../../core/units.js';
-
-/**
- * Units the portal may give capacities in. Its only stated unit is bit/s, on
- * the used capacity; InterCloud's own Terraform provider reads a group's
- * allocatedCapacity as kbit/s (5000 = 5 Mbps), hence the default. `capacityUnit`
- * corrects it without a release should the portal say otherwise.
- */
-export const CAPACITY_UNITS = ['bps', 'kbps', 'Mbps'] as const;
-export type CapacityUnit = (typeof CAPACITY_UNITS)[number];
-
-const BITS: Record<CapacityUnit, number> = { bps: 1, kbps: 1e3, Mbps: 1e6 };
-
-export function capacityToBytesPerSecond(value: number, unit: CapacityUnit): number {
-  return bitsToBytesPerSecond(value * BITS[unit]);
-}
 
 /** A value read apart from the rest of its answer: a bad one is its own error, not the whole answer's. */
 export type Checked<T> = { value: T } | { error: Error };

@@ -2,8 +2,7 @@ import type { AuthProvider } from '../../core/auth/provider.js';
 import { HttpError } from '../../core/http.js';
 import { CycleResult, type Sample } from '../../core/series.js';
 import type { Collector, CollectorDeps, CycleContext } from '../../core/source.js';
-import { bitsToBytesPerSecond } from '../../core/units.js';
-import { capacityToBytesPerSecond } from './capacity.js';
+import { toBytesPerSecond } from '../../core/units.js';
 import { IntercloudClient, type Group, type Point } from './client.js';
 import type { IntercloudTarget } from './config.js';
 import { Discovery, type CapacitiesReading, type GroupEntry, type OrgNode } from './discovery.js';
@@ -124,7 +123,7 @@ export class IntercloudCollector implements Collector {
       result.fail(key, ofOrganisation(org, reading.error));
     } else if (reading?.value.length) {
       const unit = this.target.capacityUnit;
-      result.ok(key, reading.value.map(({ region, capacity }) => f.organisationCapacity.sample({ organisation_id: org.id, region }, capacityToBytesPerSecond(capacity, unit))));
+      result.ok(key, reading.value.map(({ region, capacity }) => f.organisationCapacity.sample({ organisation_id: org.id, region }, toBytesPerSecond(capacity, unit))));
     }
   }
 
@@ -143,7 +142,7 @@ export class IntercloudCollector implements Collector {
         return;
       }
       if (allocated.value === undefined) continue;
-      samples.push(f.allocatedCapacity.sample({ organisation_id: org.id, group_id: group.id }, capacityToBytesPerSecond(allocated.value, this.target.capacityUnit)));
+      samples.push(f.allocatedCapacity.sample({ organisation_id: org.id, group_id: group.id }, toBytesPerSecond(allocated.value, this.target.capacityUnit)));
     }
     if (samples.length) result.ok(`${org.key}/g/allocated`, samples);
   }
@@ -165,7 +164,7 @@ function groupInfo(org: OrgNode, group: Group): Sample[] {
 }
 
 function samples(labels: f.UsedLabels, point: Point): Sample[] {
-  return [f.usedCapacity.sample(labels, bitsToBytesPerSecond(point.value)), f.usedCapacityTimestamp.sample(labels, point.time / 1000)];
+  return [f.usedCapacity.sample(labels, toBytesPerSecond(point.value, 'bps')), f.usedCapacityTimestamp.sample(labels, point.time / 1000)];
 }
 
 /** Whole seconds in UTC: the same window string for every group of a cycle. */

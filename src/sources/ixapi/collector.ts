@@ -2,7 +2,7 @@ import type { AuthProvider } from '../../core/auth/provider.js';
 import type { Gauge, LabelSet } from '../../core/family.js';
 import { CycleResult, type Sample } from '../../core/series.js';
 import type { Collector, CollectorDeps, CycleContext } from '../../core/source.js';
-import { megabitsToBytesPerSecond } from '../../core/units.js';
+import { toBytesPerSecond } from '../../core/units.js';
 import { IxapiClient } from './client.js';
 import type { IxapiTarget } from './config.js';
 import * as f from './families.js';
@@ -62,7 +62,7 @@ function statusMessages<L extends string>(family: Gauge<L | 'severity'>, labels:
 
 /** A rate in the upstream's Mbit/s as bytes per second; no series where the upstream gives none. */
 function rate<L extends string>(family: Gauge<L>, labels: LabelSet<L>, mbps: number | undefined): Sample[] {
-  return mbps === undefined ? [] : [family.sample(labels, megabitsToBytesPerSecond(mbps))];
+  return mbps === undefined ? [] : [family.sample(labels, toBytesPerSecond(mbps, 'Mbps'))];
 }
 
 /** A date (Unix ms) in seconds; no series when none is planned. */
