@@ -75,23 +75,39 @@ t.test('an expiring token is renewed before it expires, without a 401', async (t
   t.same(byLabel(s, 'gnocchi_provisioned_vcpus'), sim.liveVcpusByProject());
 });
 
-t.test('a token revoked upstream: the 401 drops it, a new one is fetched and the request retried once', async (t) => {
-  const sim = await startSim(t);
+t.test('a token revoked upstream: once Gnocchi no longer trusts it, the 401 drops it, a new one is fetched and the request retried once', async (t) => {
+  let offset = 0;
+  const sim = await startSim(t, { now: () => Date.now() + offset });
   const g = await startGnocchi(t, sim, { auth: adminPassword(sim) });
   sim.keystone.revokeAll();
   await g.cycle();
   t.same(g.errors(), []);
-  const s = await g.samples();
+  let s = await g.samples();
+  t.equal(upstream(s, '/v1/aggregates', '401'), 0, 'Gnocchi still trusts the token it validated (token_cache_time)');
+  t.equal(sim.keystone.tokens.issued, 1);
+  offset = 301_000;
+  await g.cycle();
+  t.same(g.errors(), []);
+  s = await g.samples();
   t.equal(sim.keystone.tokens.issued, 2);
   t.equal(upstream(s, '/v1/aggregates', '401'), 1);
-  t.equal(upstream(s, '/v1/aggregates', '200'), 2);
+  t.equal(upstream(s, '/v1/aggregates', '200'), 3);
   t.same(byLabel(s, 'gnocchi_provisioned_vcpus'), sim.liveVcpusByProject());
+});
+
+t.test('an unknown application credential: Keystone\'s 404 fails the query and says which credential', async (t) => {
+  const sim = await startSim(t);
+  const g = await startGnocchi(t, sim, {
+    auth: { keystone: { url: sim.keystone.url, applicationCredentialId: 'ffffffffffffffffffffffffffffffff', applicationCredentialSecret: 'secret-never-logged' } },
+  });
+  t.match(g.errors().join('\n'), /\/v3\/auth\/tokens: HTTP 404: .*Could not find Application Credential: ffffffffffffffffffffffffffffffff\./);
+  t.notMatch(g.logText(), 'secret-never-logged');
 });
 
 t.test('wrong password: the query fails with Keystone\'s 401, the password is not logged', async (t) => {
   const sim = await startSim(t);
   const g = await startGnocchi(t, sim, { auth: { keystone: { url: sim.keystone.url, username: 'exporter', password: 'not-the-password-42', project: 'admin' } } });
-  t.match(g.errors().join('\n'), /\/v3\/auth\/tokens: HTTP 401/);
+  t.match(g.errors().join('\n'), /\/v3\/auth\/tokens: HTTP 401: .*The request you have made requires authentication/);
   const s = await g.samples();
   t.equal(find(s, 'gnocchi_provisioned_vcpus').length, 0);
   t.equal(find(s, 'capacity_exporter_token_requests_total', { source: 'gnocchi', outcome: 'failure' })[0]?.value, 1);

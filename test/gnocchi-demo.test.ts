@@ -1,18 +1,16 @@
 import t from 'tap';
 import { demos } from '../src/simulator/demos.js';
-import { find, scrape } from './helpers/exposition.js';
-import { registry } from './helpers/gnocchi-setup.js';
-import { startTestExporter } from './helpers/start.js';
+import gnocchi from '../src/sources/gnocchi/index.js';
+import { find } from './helpers/exposition.js';
 import { captureLogger } from './helpers/log.js';
+import { startSource } from './helpers/source-harness.js';
 
 t.test('the demo target is a valid config that yields Gnocchi series through the exporter', async (t) => {
   const { log } = captureLogger();
   const demo = await demos.gnocchi!({ seed: 42, log, faults: {} });
-  t.teardown(() => demo.close());
-  const { exporter } = await startTestExporter({ gnocchi: [demo.target] }, registry);
-  t.teardown(() => exporter.close());
-  await exporter.ready();
-  const { samples, text } = await scrape(exporter.url);
+  const h = await startSource(t, gnocchi, demo.target, demo);
+  t.same(h.errors(), []);
+  const { samples, text } = await h.scrape();
   const vcpus = find(samples, 'gnocchi_provisioned_vcpus', { target: 'vhi' });
   t.equal(vcpus.length, 5, 'one series per demo project');
   t.ok(vcpus.every((s) => s.value > 0 && /^[0-9a-f]{32}$/.test(s.labels.project_id!)));

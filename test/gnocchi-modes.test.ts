@@ -1,27 +1,10 @@
 import t from 'tap';
-import { request } from 'undici';
-import type { GnocchiSimulator, Instance } from '../src/simulator/gnocchi/index.js';
+import type { GnocchiSimulator } from '../src/simulator/gnocchi/index.js';
 import { find } from './helpers/exposition.js';
-import { adminPassword, byLabel, startGnocchi, startSim, sum } from './helpers/gnocchi-setup.js';
+import { adminPassword, bucketOf, byLabel, newestBucketSum, perProject, postAggregates, startGnocchi, startSim, sum, VCPUS } from './helpers/gnocchi-setup.js';
 
 const STEP = 300_000;
-const bucketOf = (at: number) => Math.floor(at / STEP) * STEP;
 const live = (sim: GnocchiSimulator) => sim.instances.filter((i) => i.endedAt === null);
-
-/** What `aggregate sum (metric vcpus mean)` has in its newest 5-minute bucket: only the instances that reported in it. */
-function newestBucketSum(instances: Instance[]): { value: number; at: number } {
-  const at = Math.max(...instances.flatMap((i) => i.points.map((p) => bucketOf(p.at))));
-  let value = 0;
-  for (const i of instances) {
-    const inBucket = i.points.filter((p) => bucketOf(p.at) === at).map((p) => p.value);
-    if (inBucket.length) value += sum(inBucket) / inBucket.length;
-  }
-  return { value, at };
-}
-
-function perProject<T>(sim: GnocchiSimulator, instances: Instance[], f: (of: Instance[]) => T): Map<string, T> {
-  return new Map(sim.projects.map((p) => [p.id, f(instances.filter((i) => i.projectId === p.id))]));
-}
 
 t.test('latest-per-resource is exact on sparse data; aggregate (the seed\'s form) undercounts it', async (t) => {
   const sim = await startSim(t, { projects: 4, instancesPerProject: [4, 8] });
@@ -125,7 +108,7 @@ t.test('search as query syntax and as a JSON filter', async (t) => {
   t.same(byLabel(s, 'gnocchi_large'), large);
 });
 
-t.test('metric not found (404 today, 400 before Gnocchi 4.5) is no data; other errors fail their query only', async (t) => {
+t.test('metric not found (404 from Gnocchi 4.5, 400 before) is no data; other errors fail their query only', async (t) => {
   for (const version of ['current', 'legacy'] as const) {
     const sim = await startSim(t, { version });
     const queries = [
@@ -136,13 +119,14 @@ t.test('metric not found (404 today, 400 before Gnocchi 4.5) is no data; other e
     const g = await startGnocchi(t, sim, { auth: adminPassword(sim), queries });
     const s = await g.samples();
     t.equal(find(s, 'gnocchi_swap').length, 0, `${version}: no series for a missing metric`);
-    t.equal(g.errors().length, 1, `${version}: only the unknown resource type is an error`);
-    t.match(g.errors()[0], /HTTP 400.*Resource type volume does not exist/);
+    t.same(g.errors(), [
+      'query volumes: /v1/aggregates: HTTP 400: Resource type does not exist ("volume"); set resourceType to a resource type of this Gnocchi',
+    ], `${version}: only the unknown resource type is an error`);
     t.same(byLabel(s, 'gnocchi_provisioned_vcpus'), sim.liveVcpusByProject(), `${version}: the other query is unaffected`);
   }
 });
 
-t.test('fill=null: bare NaN tokens in the body are parsed and empty buckets skipped', async (t) => {
+t.test('fill=null: right totals in both modes; NaN only where Gnocchi writes it, in series it did not aggregate', async (t) => {
   const sim = await startSim(t);
   const g = await startGnocchi(t, sim, {
     auth: adminPassword(sim),
@@ -157,14 +141,12 @@ t.test('fill=null: bare NaN tokens in the body are parsed and empty buckets skip
   t.equal(find(s, 'gnocchi_filled_aggregate')[0]?.value, newestBucketSum(sim.instances).value);
 
   const token = sim.keystone.issueFor(sim.admin, sim.keystone.projects[0]!.id);
-  const res = await request(`${sim.baseUrl}/v1/aggregates?granularity=300&fill=null&groupby=id&start=${new Date(Date.now() - 3_600_000).toISOString()}&stop=${new Date().toISOString()}`, {
-    method: 'POST',
-    headers: { 'x-auth-token': token, 'content-type': 'application/json', accept: 'application/json' },
-    body: JSON.stringify({ operations: '(aggregate sum (metric vcpus mean))', resource_type: 'instance' }),
-  });
-  const text = await res.body.text();
-  t.match(text, /, NaN\]|,NaN\]/, 'the simulator writes NaN as Gnocchi does');
-  t.throws(() => JSON.parse(text), 'which JSON.parse alone rejects');
+  const window = `start=${new Date(Date.now() - 3_600_000).toISOString()}&stop=${new Date().toISOString()}`;
+  const aggregated = await postAggregates(sim, token, `granularity=300&fill=null&groupby=project_id&${window}`, VCPUS);
+  t.notMatch(aggregated.text, /NaN/, 'an (aggregate ...) result never holds NaN');
+  const perInstance = await postAggregates(sim, token, `granularity=300&fill=null&groupby=project_id&${window}`, { ...VCPUS, operations: '(metric vcpus mean)' });
+  t.match(perInstance.text, /, NaN\]/, 'each instance\'s own series has NaN where another had a point');
+  t.throws(() => JSON.parse(perInstance.text), 'which JSON.parse alone rejects');
 });
 
 t.test('a failing query keeps its previous series; a recovered one updates', async (t) => {

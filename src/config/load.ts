@@ -116,17 +116,27 @@ function validateSection<T extends object = Record<string, unknown>>(
     return undefined;
   }
   const conf = convict(schema as convict.Schema<Record<string, unknown>>, { env, args: [] });
+  const report = (err: unknown) => {
+    for (const line of (err as Error).message.split('\n')) problems.push(prefix + convictProblem(line));
+  };
   try {
     conf.load(prepared(schema, value as Record<string, unknown>));
-    conf.validate({ allowed: 'strict' });
   } catch (err) {
-    for (const line of (err as Error).message.split('\n')) problems.push(prefix + convictProblem(line));
+    report(err);
     return undefined;
   }
+  let valid = true;
+  try {
+    conf.validate({ allowed: 'strict' });
+  } catch (err) {
+    report(err);
+    valid = false;
+  }
   const props = conf.getProperties() as Record<string, unknown>;
+  // Nested lists are checked whatever their section's own keys say, so that one pass reports every problem.
   resolveNested(schema, props, prefix, problems);
   // convict filled in every key of the schema, which T describes.
-  return props as T;
+  return valid ? (props as T) : undefined;
 }
 
 function resolveNested(schema: ConfigSchema, props: Record<string, unknown>, prefix: string, problems: string[]): void {

@@ -36,6 +36,8 @@ export interface SimResponse {
   /** A body sent as is instead of JSON-encoding `body`. */
   raw?: string;
   headers?: Record<string, string>;
+  /** No answer at all: the connection is dropped, as a server that crashes on the request does. */
+  reset?: boolean;
 }
 
 export type SimHandler = (req: SimRequest) => SimResponse | Promise<SimResponse>;
@@ -162,6 +164,10 @@ function untilDue(res: ServerResponse): Promise<void> | undefined {
 }
 
 function send(res: ServerResponse, out: SimResponse): void {
+  if (out.reset) {
+    res.socket?.destroy();
+    return;
+  }
   const text = out.raw ?? (out.body === undefined ? '' : JSON.stringify(out.body));
   const write = () => {
     res.writeHead(out.status ?? 200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...out.headers });

@@ -2,44 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { SimServer, type FaultOptions, type SimRequest, type SimResponse } from '../server.js';
 import { createRng, rngUuid } from '../rng.js';
 import { TokenStore } from '../tokens.js';
+import { keystoneAnswer, keystoneError, keystoneFailure, requiredProperty, UNAUTHORIZED, withImpliedRoles } from './keystone-answers.js';
+import { DEFAULT_DOMAIN, tokenBody, type ApplicationCredential, type CatalogEndpoint, type KeystoneProject, type KeystoneUser, type TokenInfo } from './keystone-model.js';
 
-export interface KeystoneProject {
-  id: string;
-  name: string;
-  domainId: string;
-}
-
-export interface KeystoneUser {
-  id: string;
-  name: string;
-  domainId: string;
-  password: string;
-  /** Role names per project id. */
-  roles: Record<string, string[]>;
-}
-
-export interface ApplicationCredential {
-  id: string;
-  secret: string;
-  userId: string;
-  projectId: string;
-  roles: string[];
-}
-
-/** What a token stands for; services ask `validate(token)` for it. */
-export interface TokenInfo {
-  userId: string;
-  projectId: string;
-  roles: string[];
-  methods: string[];
-  applicationCredentialId?: string;
-}
-
-export interface CatalogEndpoint {
-  interface: 'public' | 'internal' | 'admin';
-  region: string;
-  url: string;
-}
+export { keystoneError } from './keystone-answers.js';
+export type { ApplicationCredential, CatalogEndpoint, KeystoneProject, KeystoneUser, TokenInfo } from './keystone-model.js';
 
 export interface KeystoneSimulatorOptions {
   seed?: number;
@@ -49,24 +16,22 @@ export interface KeystoneSimulatorOptions {
   now?: () => number;
 }
 
-const DEFAULT_DOMAIN = { id: 'default', name: 'Default' };
-const TITLES: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 500: 'Internal Server Error' };
-const UNAUTHORIZED = 'The request you have made requires authentication.';
-
-/** Keystone's error body: `{"error": {"code", "message", "title"}}`. */
-export function keystoneError(status: number, message: string): unknown {
-  return { error: { code: status, message, title: TITLES[status] ?? 'Error' } };
+interface NameOrId {
+  id?: unknown;
+  name?: unknown;
+  domain?: { id?: unknown; name?: unknown };
 }
 
-/** Keystone writes `expires_at` with microseconds: 2026-11-23T11:00:00.000000Z. */
-function keystoneTime(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
+function asRecord(value: unknown): Record<string, unknown> | undefined {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
 }
 
 /**
- * Keystone v3 identity: `POST /v3/auth/tokens` with a password identity
- * scoped to a project, or an application credential (scoped by itself); the
- * token in `X-Subject-Token`, its expiry and the service catalog in the body.
+ * Keystone v3 identity, as Keystone 22 answers: `POST /v3/auth/tokens` with
+ * a password identity (scoped to a project, or unscoped) or an application
+ * credential (scoped by itself); the token in `X-Subject-Token`, its expiry,
+ * roles and service catalog in the body. `GET` and `DELETE` on the same path
+ * validate and revoke a token.
  */
 export class KeystoneSimulator {
   readonly server: SimServer;
@@ -76,6 +41,7 @@ export class KeystoneSimulator {
   readonly applicationCredentials: ApplicationCredential[] = [];
   /** Service type -> name and endpoints. */
   readonly catalog = new Map<string, { name: string; id: string; endpoints: CatalogEndpoint[] }>();
+  private readonly revoked = new Set<string>();
   private readonly rng: () => number;
   private readonly now: () => number;
 
@@ -85,6 +51,8 @@ export class KeystoneSimulator {
     this.tokens = new TokenStore<TokenInfo>(opts.tokenTtlSeconds ?? 3600, this.now);
     this.server = new SimServer({ seed: opts.seed, faults: opts.faults, errorBody: keystoneError });
     this.server.route('POST', '/v3/auth/tokens', (req) => this.issue(req));
+    this.server.route('GET', '/v3/auth/tokens', (req) => this.check(req));
+    this.server.route('DELETE', '/v3/auth/tokens', (req) => this.revoke(req));
   }
 
   async listen(): Promise<string> {
@@ -111,9 +79,10 @@ export class KeystoneSimulator {
     return user;
   }
 
-  addApplicationCredential(user: KeystoneUser, projectId: string): ApplicationCredential {
+  addApplicationCredential(user: KeystoneUser, projectId: string, name = 'capacity-exporter'): ApplicationCredential {
     const cred = {
       id: rngUuid(this.rng).replace(/-/g, ''),
+      name,
       secret: Array.from({ length: 32 }, () => Math.floor(this.rng() * 36).toString(36)).join(''),
       userId: user.id,
       projectId,
@@ -128,79 +97,107 @@ export class KeystoneSimulator {
     this.catalog.set(type, { name, id: rngUuid(this.rng).replace(/-/g, ''), endpoints });
   }
 
-  /** The token's meaning if it is valid and unexpired. */
+  /** The token's meaning if it is valid: unexpired and not revoked. */
   validate(token: string | undefined): TokenInfo | undefined {
-    return this.tokens.check(token);
+    return token === undefined || this.revoked.has(token) ? undefined : this.tokens.check(token);
   }
 
-  /** Issues a token directly (for static-token targets). */
+  /** Issues a project-scoped token directly (for static-token targets). */
   issueFor(user: KeystoneUser, projectId: string, ttlSeconds?: number): string {
-    return this.tokens.issue({ userId: user.id, projectId, roles: user.roles[projectId] ?? [], methods: ['password'] }, ttlSeconds).token;
+    return this.store({ userId: user.id, projectId, roles: withImpliedRoles(user.roles[projectId] ?? []), methods: ['password'] }, ttlSeconds).token;
   }
 
-  /** Invalidates every token, as a Fernet key rotation or a revocation would. */
+  /** Invalidates every token, as a Fernet key rotation would. */
   revokeAll(): void {
     this.tokens.revokeAll();
   }
 
-  private issue(req: SimRequest): SimResponse {
-    const auth = (req.body as { auth?: { identity?: Record<string, unknown>; scope?: unknown } } | undefined)?.auth;
-    const identity = auth?.identity as { methods?: unknown; password?: { user?: Record<string, unknown> }; application_credential?: Record<string, unknown> } | undefined;
-    if (!identity || !Array.isArray(identity.methods)) {
-      return { status: 400, body: keystoneError(400, 'Expecting to find identity in auth. The server could not comply with the request since it is either malformed or otherwise incorrect. The client is assumed to be in error.') };
-    }
-    let info: TokenInfo | undefined;
-    if (identity.methods.includes('application_credential')) {
-      const ac = identity.application_credential ?? {};
-      const cred = this.applicationCredentials.find((c) => c.id === ac.id);
-      if (!cred || cred.secret !== ac.secret) return { status: 401, body: keystoneError(401, UNAUTHORIZED) };
-      if (auth?.scope) return { status: 401, body: keystoneError(401, 'Application credentials cannot request a scope.') };
-      info = { userId: cred.userId, projectId: cred.projectId, roles: cred.roles, methods: ['application_credential'], applicationCredentialId: cred.id };
-    } else if (identity.methods.includes('password')) {
-      const u = identity.password?.user ?? {};
-      const domain = (u.domain ?? {}) as { id?: string; name?: string };
-      const user = this.users.find((x) =>
-        u.id ? x.id === u.id : x.name === u.name && (domain.id === x.domainId || domain.name === DEFAULT_DOMAIN.name),
-      );
-      if (!user || user.password !== u.password) return { status: 401, body: keystoneError(401, UNAUTHORIZED) };
-      const scope = (auth?.scope as { project?: { id?: string; name?: string; domain?: { id?: string; name?: string } } } | undefined)?.project;
-      if (!scope) return { status: 401, body: keystoneError(401, 'An unscoped token has no catalog: this simulator only scopes to projects.') };
-      const project = this.projects.find((p) =>
-        scope.id ? p.id === scope.id : p.name === scope.name && (scope.domain?.id === p.domainId || scope.domain?.name === DEFAULT_DOMAIN.name),
-      );
-      const roles = project ? user.roles[project.id] : undefined;
-      if (!project || !roles?.length) return { status: 401, body: keystoneError(401, UNAUTHORIZED) };
-      info = { userId: user.id, projectId: project.id, roles, methods: ['password'] };
-    } else {
-      return { status: 401, body: keystoneError(401, UNAUTHORIZED) };
-    }
-    const { token, expiresAt } = this.tokens.issue(info);
-    const noCatalog = req.query.has('nocatalog');
-    return { status: 201, headers: { 'x-subject-token': token }, body: { token: this.tokenBody(info, expiresAt, !noCatalog) } };
+  /** Invalidates one token, as `DELETE /v3/auth/tokens` does. */
+  revokeToken(token: string): void {
+    this.revoked.add(token);
   }
 
-  private tokenBody(info: TokenInfo, expiresAt: number, withCatalog: boolean): Record<string, unknown> {
-    const user = this.users.find((u) => u.id === info.userId);
-    const project = this.projects.find((p) => p.id === info.projectId);
-    const body: Record<string, unknown> = {
-      methods: info.methods,
-      user: { domain: DEFAULT_DOMAIN, id: info.userId, name: user?.name ?? '', password_expires_at: null },
-      audit_ids: [randomBytes(16).toString('base64url').slice(0, 22)],
-      expires_at: keystoneTime(expiresAt),
-      issued_at: keystoneTime(this.now()),
-      project: { domain: DEFAULT_DOMAIN, id: info.projectId, name: project?.name ?? '' },
-      is_domain: false,
-      roles: info.roles.map((r) => ({ id: r, name: r })),
-    };
-    if (info.applicationCredentialId) body.application_credential = { id: info.applicationCredentialId, name: 'exporter', restricted: true };
-    if (withCatalog) {
-      body.catalog = [...this.catalog.entries()].map(([type, s]) => ({
-        type,
-        name: s.name,
-        id: s.id,
-        endpoints: s.endpoints.map((e, i) => ({ id: `${s.id.slice(0, 24)}${String(i).padStart(8, '0')}`, interface: e.interface, region: e.region, region_id: e.region, url: e.url })),
-      }));
-    }
-    return body;
+  private store(info: Omit<TokenInfo, 'expiresAt'>, ttlSeconds?: number): { token: string; info: TokenInfo } {
+    const stored: TokenInfo = { ...info, expiresAt: 0 };
+    const { token, expiresAt } = this.tokens.issue(stored, ttlSeconds);
+    stored.expiresAt = expiresAt;
+    return { token, info: stored };
   }
+
+  private issue(req: SimRequest): SimResponse {
+    const fail = (status: number, message: string, extra?: Record<string, unknown>) => keystoneFailure(status, message, this.url, extra);
+    const auth = asRecord(asRecord(req.body)?.auth);
+    if (!auth) return fail(400, requiredProperty('auth', ''));
+    const identity = asRecord(auth.identity);
+    if (!identity) return fail(400, requiredProperty('identity', "['properties']['auth']"));
+    const methods = Array.isArray(identity.methods) ? identity.methods : [];
+    let info: Omit<TokenInfo, 'expiresAt'>;
+    if (methods.includes('application_credential')) {
+      // Keystone refuses the scope before it looks the credential up.
+      if (auth.scope !== undefined) {
+        return fail(401, 'Error authenticating with application credential: Application credentials cannot request a scope.', { identity: {} });
+      }
+      const ac = asRecord(identity.application_credential) ?? {};
+      const found = this.findCredential(ac);
+      if (typeof found === 'string') return fail(found.startsWith('Expecting') ? 400 : 404, found);
+      if (found.secret !== ac.secret) return fail(401, UNAUTHORIZED);
+      info = { userId: found.userId, projectId: found.projectId, roles: withImpliedRoles(found.roles), methods: ['application_credential'], applicationCredentialId: found.id };
+    } else if (methods.includes('password')) {
+      const u = (asRecord(asRecord(identity.password)?.user) ?? {}) as NameOrId & { password?: unknown };
+      const user = this.users.find((x) => (u.id !== undefined ? x.id === u.id : x.name === u.name && this.inDomain(u.domain, x.domainId)));
+      if (!user || user.password !== u.password) return fail(401, UNAUTHORIZED);
+      if (auth.scope === undefined) {
+        info = { userId: user.id, roles: [], methods: ['password'] };
+      } else {
+        const scope = asRecord(asRecord(auth.scope)?.project) as NameOrId | undefined;
+        const project = scope && this.projects.find((p) => (scope.id !== undefined ? p.id === scope.id : p.name === scope.name && this.inDomain(scope.domain, p.domainId)));
+        const roles = project ? user.roles[project.id] : undefined;
+        if (!project || !roles?.length) return fail(401, UNAUTHORIZED);
+        info = { userId: user.id, projectId: project.id, roles: withImpliedRoles(roles), methods: ['password'] };
+      }
+    } else {
+      return fail(401, UNAUTHORIZED);
+    }
+    const { token, info: stored } = this.store(info);
+    const body = { token: tokenBody(this, stored, !req.query.has('nocatalog'), this.now()) };
+    return keystoneAnswer(201, body, this.url, { 'x-subject-token': token });
+  }
+
+  /** The application credential named in an identity, or why there is none. */
+  private findCredential(ac: Record<string, unknown>): ApplicationCredential | string {
+    if (ac.id !== undefined) {
+      return this.applicationCredentials.find((c) => c.id === ac.id) ?? `Could not find Application Credential: ${typeof ac.id === 'string' ? ac.id : JSON.stringify(ac.id)}.`;
+    }
+    const user = asRecord(ac.user) as NameOrId | undefined;
+    if (!user) {
+      return 'Expecting to find user in application credential. The server could not comply with the request since it is either malformed or otherwise incorrect. The client is assumed to be in error.';
+    }
+    const owner = this.users.find((x) => (user.id !== undefined ? x.id === user.id : x.name === user.name && this.inDomain(user.domain, x.domainId)));
+    return this.applicationCredentials.find((c) => c.userId === owner?.id && c.name === ac.name) ?? `Could not find Application Credential: ${typeof ac.name === 'string' ? ac.name : JSON.stringify(ac.name)}.`;
+  }
+
+  private inDomain(domain: NameOrId['domain'], domainId: string): boolean {
+    return domain?.id === domainId || (domain?.id === undefined && domain?.name === DEFAULT_DOMAIN.name);
+  }
+
+  private check(req: SimRequest): SimResponse {
+    if (!this.validate(header(req, 'x-auth-token'))) return keystoneFailure(401, UNAUTHORIZED, this.url);
+    const subject = header(req, 'x-subject-token');
+    const info = this.validate(subject);
+    if (!info || subject === undefined) return keystoneFailure(404, 'Failed to validate token', this.url);
+    return keystoneAnswer(200, { token: tokenBody(this, info, !req.query.has('nocatalog'), this.now()) }, this.url, { 'x-subject-token': subject });
+  }
+
+  private revoke(req: SimRequest): SimResponse {
+    if (!this.validate(header(req, 'x-auth-token'))) return keystoneFailure(401, UNAUTHORIZED, this.url);
+    const subject = header(req, 'x-subject-token');
+    if (subject === undefined || !this.validate(subject)) return keystoneFailure(404, 'Failed to validate token', this.url);
+    this.revokeToken(subject);
+    return keystoneAnswer(204, undefined, this.url);
+  }
+}
+
+function header(req: SimRequest, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
 }

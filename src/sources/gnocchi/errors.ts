@@ -1,13 +1,19 @@
 import { HttpError } from '../../core/http.js';
 
-/** What to do about the failures that make Gnocchi refuse a whole grouped query for the sake of one metric. */
-const HINTS: Record<string, string> = {
+/** Causes for which one metric's archive policy makes Gnocchi refuse a whole grouped query. */
+const WHOLE_QUERY: Record<string, string> = {
   'Metrics with unknown aggregation': 'the archive policy of at least one metric searched lacks this aggregation method',
   "Metrics can't being aggregated": 'the metrics searched do not share this granularity (or never overlap)',
-  'Unknown metrics': 'a metric named in the operations is not known',
+};
+
+/** What to do about the other causes. */
+const HINTS: Record<string, string> = {
   'Resource type does not exist': 'set resourceType to a resource type of this Gnocchi',
   'Invalid operations': 'fix the query\'s operations',
 };
+
+/** Gnocchi 4.4 takes only a number, null or dropna for fill; the forward and backward fills came with 4.5. */
+const FILL_HINT = 'this Gnocchi takes a number, null or dropna for fill; ffill, bfill, full_ffill and full_bfill need Gnocchi 4.5 or later';
 
 /**
  * Gnocchi's error envelope is `{"code", "title", "description"}`, the
@@ -25,7 +31,8 @@ export function explainGnocchiError(err: unknown, query: string): Error {
   if (typeof description !== 'object' || description === null) return wrapped(base.message);
   const { cause, reason, detail } = description as { cause?: unknown; reason?: unknown; detail?: unknown };
   const what = [cause, reason].filter((x) => typeof x === 'string' && x).join(': ');
-  const hint = typeof cause === 'string' ? HINTS[cause] : undefined;
   const shown = detail === undefined ? '' : ` (${JSON.stringify(detail).slice(0, 300)})`;
-  return wrapped(`${err.route}: HTTP ${err.status}: ${what || 'error'}${shown}${hint ? `; ${hint}, and Gnocchi fails the whole query for it` : ''}`);
+  const whole = typeof cause === 'string' ? WHOLE_QUERY[cause] : undefined;
+  const hint = whole ? `${whole}, and Gnocchi fails the whole query for it` : cause === 'Argument value error' && detail === 'fill' ? FILL_HINT : typeof cause === 'string' ? HINTS[cause] : undefined;
+  return wrapped(`${err.route}: HTTP ${err.status}: ${what || 'error'}${shown}${hint ? `; ${hint}` : ''}`);
 }

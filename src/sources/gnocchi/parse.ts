@@ -84,9 +84,10 @@ export function latestPoint(points: Point[]): Point | undefined {
 /**
  * True when Gnocchi says that no resource matched has the metric: 404
  * `Metric ['vcpus'] does not exist` (Gnocchi >= 4.5) or 400 `{"cause": "Metrics
- * not found"}` (older). That is "no data", not an error. Other 404s (a wrong
- * endpoint path, or "Unknown metrics" for a metric without stored measures)
- * stay errors, so that their series are kept rather than dropped.
+ * not found"}` (4.4). That is "no data", not an error. Other 404s (a wrong
+ * endpoint path, an aggregation method missing from an archive policy) stay
+ * errors, so that their series are kept rather than dropped. A metric without
+ * measures is no error at all: its series comes back empty.
  */
 export function isMetricNotFound(err: unknown): boolean {
   if (!(err instanceof HttpError) || (err.status !== 404 && err.status !== 400)) return false;
