@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
@@ -27,4 +28,16 @@ export async function startSimulatorProcess<S>(script: string, args: string[]): 
     stop();
     throw err;
   }
+}
+
+/** Runs a script of test/bench/ to its end in a process of its own and returns the JSON of the last line it printed. */
+export async function runBenchScript<T>(script: string, args: string[]): Promise<T> {
+  const child = spawn(process.execPath, [fileURLToPath(new URL(`./${script}`, import.meta.url)), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let last = '';
+  createInterface({ input: child.stdout! }).on('line', (line) => {
+    if (line.trim()) last = line;
+  });
+  const [code] = (await once(child, 'close')) as [number | null];
+  if (code !== 0) throw new Error(`${script} exited with ${code}`);
+  return JSON.parse(last) as T;
 }

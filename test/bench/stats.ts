@@ -13,8 +13,12 @@ export function rssMb(): number {
   return round(process.memoryUsage().rss / 1024 / 1024, 1);
 }
 
-/** Samples the process's memory every `everyMs` until stopped; the peaks in MB, to tell the heap from the rest of the RSS. */
-export function memoryPeaks(everyMs = 100): () => Record<string, number> {
+/**
+ * Samples the process's memory every `everyMs` until stopped; the peaks in
+ * MB, to tell the heap from the rest of the RSS. Seldom enough that the
+ * sampling costs the measured process nothing to speak of.
+ */
+export function memoryPeaks(everyMs = 500): () => Record<string, number> {
   const peak = { heapUsed: 0, heapTotal: 0, external: 0, arrayBuffers: 0, rss: 0 };
   const sample = () => {
     const m = process.memoryUsage();
@@ -26,4 +30,25 @@ export function memoryPeaks(everyMs = 100): () => Record<string, number> {
     sample();
     return Object.fromEntries(Object.entries(peak).map(([k, v]) => [`peak${k[0]!.toUpperCase()}${k.slice(1)}Mb`, round(v / 1024 / 1024, 1)]));
   };
+}
+
+/** Least-squares slope of y over x. */
+export function slope(points: ReadonlyArray<readonly [number, number]>): number {
+  const n = points.length;
+  if (n < 2) return NaN;
+  let sx = 0;
+  let sy = 0;
+  for (const [x, y] of points) {
+    sx += x;
+    sy += y;
+  }
+  const mx = sx / n;
+  const my = sy / n;
+  let sxy = 0;
+  let sxx = 0;
+  for (const [x, y] of points) {
+    sxy += (x - mx) * (y - my);
+    sxx += (x - mx) ** 2;
+  }
+  return sxy / sxx;
 }
