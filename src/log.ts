@@ -10,10 +10,26 @@ export type LogFormat = 'json' | 'pretty' | 'auto';
  * inside free text such as an upstream error message.
  */
 const SECRET_FIELDS = [
-  'password', 'token', 'secret', 'clientSecret', 'apiSecret', 'apiKey', 'basicToken',
-  'personalAccessToken', 'applicationCredentialSecret', 'accessToken', 'access_token',
-  'refresh_token', 'refreshToken', 'authorization', 'Authorization', 'x-auth-token',
-  'X-Auth-Token', 'cloud_key', 'cloudKey', 'bearerToken',
+  'password',
+  'token',
+  'secret',
+  'clientSecret',
+  'apiSecret',
+  'apiKey',
+  'basicToken',
+  'personalAccessToken',
+  'applicationCredentialSecret',
+  'accessToken',
+  'access_token',
+  'refresh_token',
+  'refreshToken',
+  'authorization',
+  'Authorization',
+  'x-auth-token',
+  'X-Auth-Token',
+  'cloud_key',
+  'cloudKey',
+  'bearerToken',
 ];
 const REDACT_PATHS = [
   ...SECRET_FIELDS,
@@ -55,7 +71,7 @@ export function createLogger(opts: LoggerOptions): Logger {
   const fd = opts.fd ?? 1;
   const tty = fd === 1 ? process.stdout.isTTY : process.stderr.isTTY;
   const wantPretty = opts.format === 'pretty' || (opts.format !== 'json' && !opts.destination && tty);
-  const destination = wantPretty ? pretty({ destination: fd, sync: true }) : opts.destination ?? pinoDestination({ dest: fd, sync: false });
+  const destination = wantPretty ? pretty({ destination: fd, sync: true }) : (opts.destination ?? pinoDestination({ dest: fd, sync: false }));
   return pino(
     {
       level: opts.level,

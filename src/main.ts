@@ -93,7 +93,8 @@ async function run(args: string[]): Promise<void> {
   } catch (err) {
     invalid(file, err);
   }
-  if (flags['check-config']) exit(`${file}: configuration is valid (${config.targets.length} targets)${webFile ? `; ${webFile}: web configuration is valid` : ''}`, 0);
+  if (flags['check-config'])
+    exit(`${file}: configuration is valid (${config.targets.length} targets)${webFile ? `; ${webFile}: web configuration is valid` : ''}`, 0);
 
   const log = createLogger({ level: config.log.level, format: config.log.format });
   const exporter = await startExporter({ config, reload: load, web: web && createWebSecurity(web, log), log });

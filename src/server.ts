@@ -58,7 +58,10 @@ function routes<S extends HttpServer | HttpsServer>(app: FastifyInstance<S>, dep
   app.get('/healthz', async () => ({ status: 'ok' }));
 
   app.get('/readyz', async (_req, reply) => {
-    const pending = deps.store.targets().filter((t) => !t.firstCycleDone).map((t) => t.id);
+    const pending = deps.store
+      .targets()
+      .filter((t) => !t.firstCycleDone)
+      .map((t) => t.id);
     if (pending.length) return reply.code(503).send({ status: 'pending', pending });
     return { status: 'ready' };
   });
@@ -72,7 +75,10 @@ function routes<S extends HttpServer | HttpsServer>(app: FastifyInstance<S>, dep
     handler: async (_req, reply) => {
       if (!reload) return reply.code(501).send({ error: 'not_implemented', message: 'this exporter was not started from a config file it could read again' });
       const outcome = await reload('POST /-/reload');
-      if (!outcome.ok) return reply.code(500).send({ status: 'error', message: 'the new configuration is invalid; the previous one keeps running', problems: outcome.problems });
+      if (!outcome.ok)
+        return reply
+          .code(500)
+          .send({ status: 'error', message: 'the new configuration is invalid; the previous one keeps running', problems: outcome.problems });
       return { status: 'success', ...outcome.changes, notApplied: outcome.notApplied };
     },
   });
@@ -81,7 +87,10 @@ function routes<S extends HttpServer | HttpsServer>(app: FastifyInstance<S>, dep
     const path = req.url.split('?')[0]!;
     const allowed = ROUTES[path];
     if (allowed) {
-      return reply.code(405).header('allow', allowed.join(', ')).send({ error: 'method_not_allowed', message: `${req.method} is not allowed on ${path}; use ${allowed.join(' or ')}` });
+      return reply
+        .code(405)
+        .header('allow', allowed.join(', '))
+        .send({ error: 'method_not_allowed', message: `${req.method} is not allowed on ${path}; use ${allowed.join(' or ')}` });
     }
     return reply.code(404).send({ error: 'not_found', message: `no route ${path}; see / for what this exporter serves` });
   });
@@ -104,7 +113,9 @@ async function serveMetrics(req: FastifyRequest, reply: FastifyReply, deps: Serv
   const self = Buffer.from(await deps.metrics.render(), 'utf8');
   const useGzip = /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
   const cached = deps.store.cached();
-  const chunks = useGzip ? [...cached.map((c) => c.gzip).filter((b) => b.length), gzipSync(self)] : [...(await Promise.all(cached.map((c) => c.plain()))), self];
+  const chunks = useGzip
+    ? [...cached.map((c) => c.gzip).filter((b) => b.length), gzipSync(self)]
+    : [...(await Promise.all(cached.map((c) => c.plain()))), self];
   const length = chunks.reduce((n, c) => n + c.length, 0);
   reply.hijack();
   const res = reply.raw;

@@ -12,7 +12,11 @@ function expectQuotas(sim: AstakosSimulator, user: number, holder: string, compo
       if (components && !components.includes(r.component)) continue;
       const h = sim.holding(user, source, r.name);
       const labels = { holder, source, resource: r.name };
-      out.push(['astakos_quota_limit', labels, limitOf(h.limit)], ['astakos_quota_usage', labels, Number(h.usage)], ['astakos_quota_pending', labels, Number(h.pending)]);
+      out.push(
+        ['astakos_quota_limit', labels, limitOf(h.limit)],
+        ['astakos_quota_usage', labels, Number(h.usage)],
+        ['astakos_quota_pending', labels, Number(h.pending)],
+      );
     }
   }
   return out;
@@ -33,7 +37,10 @@ t.test('released shape, user and service tokens: holder from identity, unlimited
   const own0 = { holder: sim.users[0]!.uuid, source: sim.users[0]!.uuid };
   t.equal(value(s, 'astakos_quota_usage', { ...own0, resource: 'cyclades.vm' }), 2, 'at the limit');
   t.equal(value(s, 'astakos_quota_limit', { ...own0, resource: 'cyclades.vm' }), 2);
-  t.ok(value(s, 'astakos_quota_usage', { ...own0, resource: 'pithos.diskspace' })! > value(s, 'astakos_quota_limit', { ...own0, resource: 'pithos.diskspace' })!, 'usage over limit is exposed as is');
+  t.ok(
+    value(s, 'astakos_quota_usage', { ...own0, resource: 'pithos.diskspace' })! > value(s, 'astakos_quota_limit', { ...own0, resource: 'pithos.diskspace' })!,
+    'usage over limit is exposed as is',
+  );
   t.equal(value(s, 'astakos_quota_limit', { holder: sim.users[1]!.uuid, source: sim.users[1]!.uuid, resource: 'cyclades.ram' }), Infinity, '2^63-1 is +Inf');
   t.equal(value(s, 'astakos_quota_pending', { ...own0, resource: 'cyclades.cpu' }), 1);
   const cpu = sim.holding(0, sim.users[0]!.uuid, 'cyclades.cpu');
@@ -81,14 +88,19 @@ t.test('service tokens only: union of the components, restricted to users, commi
   t.same(duplicates(s), []);
   t.same([...new Set(astakosSamples(s, 'astakos_quota_limit').map((x) => x.labels.holder))].sort(), [sim.users[1]!.uuid, sim.users[2]!.uuid].sort());
   for (const u of [1, 2]) {
-    for (const [name, labels, v] of expectQuotas(sim, u, sim.users[u]!.uuid, ['cyclades', 'pithos'])) t.equal(value(s, name, labels), v, `${name} ${JSON.stringify(labels)}`);
+    for (const [name, labels, v] of expectQuotas(sim, u, sim.users[u]!.uuid, ['cyclades', 'pithos']))
+      t.equal(value(s, name, labels), v, `${name} ${JSON.stringify(labels)}`);
   }
-  t.equal(astakosSamples(s).filter((x) => x.labels.resource === 'astakos.pending_app' && x.name.startsWith('astakos_quota')).length, 0, 'a component without a token is not seen');
+  t.equal(
+    astakosSamples(s).filter((x) => x.labels.resource === 'astakos.pending_app' && x.name.startsWith('astakos_quota')).length,
+    0,
+    'a component without a token is not seen',
+  );
   t.match(sim.server.log.find((r) => r.path.endsWith('/service_quotas'))!.url, `user=${sim.users[1]!.uuid}%2C${sim.users[2]!.uuid}`);
-  t.equal(value(s, 'astakos_pending_commissions', {}), 2, 'both seeded commissions are cyclades\'');
+  t.equal(value(s, 'astakos_pending_commissions', {}), 2, "both seeded commissions are cyclades'");
   sim.issueCommission({ user: 3, source: 'system', resource: 'pithos.diskspace', quantity: 5n });
   await cycle();
-  t.equal(value(await samples(), 'astakos_pending_commissions', {}), 3, 'pithos\' commissions are added to cyclades\'');
+  t.equal(value(await samples(), 'astakos_pending_commissions', {}), 3, "pithos' commissions are added to cyclades'");
 });
 
 t.test('pending commissions appear and resolve; usage already includes pending', async (t) => {
@@ -194,11 +206,15 @@ t.test('the user token failing keeps its own series, refreshed where a service t
   t.same(duplicates(s), []);
   const mine = { holder: own, source: own };
   t.equal(value(s, 'astakos_quota_usage', { ...mine, resource: 'cyclades.disk' }), 777, 'fresh from the cyclades service token');
-  t.equal(value(s, 'astakos_quota_usage', { ...mine, resource: 'pithos.diskspace' }), value(before, 'astakos_quota_usage', { ...mine, resource: 'pithos.diskspace' }), 'only the user token sees pithos: previous value kept');
+  t.equal(
+    value(s, 'astakos_quota_usage', { ...mine, resource: 'pithos.diskspace' }),
+    value(before, 'astakos_quota_usage', { ...mine, resource: 'pithos.diskspace' }),
+    'only the user token sees pithos: previous value kept',
+  );
   t.equal(astakosSamples(s, 'astakos_quota_limit').length, astakosSamples(before, 'astakos_quota_limit').length);
 });
 
-t.test('a failing service token keeps the other users\' series of its component; the user token refreshes its own', async (t) => {
+t.test("a failing service token keeps the other users' series of its component; the user token refreshes its own", async (t) => {
   const { sim, samples, errors, cycle } = await astakosSetup(t, { shape: 'released' }, (sim) => ({
     auth: { token: sim.userToken(0), serviceTokens: [{ token: sim.serviceToken('cyclades') }, { token: sim.serviceToken('pithos') }] },
   }));
@@ -212,7 +228,10 @@ t.test('a failing service token keeps the other users\' series of its component;
   const s = await samples();
   t.same(duplicates(s), []);
   t.equal(value(s, 'astakos_quota_usage', { holder: u0, source: u0, resource: 'cyclades.disk' }), 321);
-  t.equal(value(s, 'astakos_quota_usage', { holder: u1, source: u1, resource: 'cyclades.disk' }), value(before, 'astakos_quota_usage', { holder: u1, source: u1, resource: 'cyclades.disk' }));
+  t.equal(
+    value(s, 'astakos_quota_usage', { holder: u1, source: u1, resource: 'cyclades.disk' }),
+    value(before, 'astakos_quota_usage', { holder: u1, source: u1, resource: 'cyclades.disk' }),
+  );
   t.equal(astakosSamples(s).length, astakosSamples(before).length);
 
   sim.server.faults.failPaths = [];

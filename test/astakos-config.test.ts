@@ -14,12 +14,22 @@ t.test('defaults, and service tokens read from files', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'astakos-'));
   writeFileSync(join(dir, 'cyclades'), 'service-token-from-file\n');
   const c = parseConfig(
-    { astakos: [{ baseUrl: 'https://accounts.example/account/v1.0', auth: { serviceTokens: [{ tokenFile: join(dir, 'cyclades') }, { token: 'inline-service-token' }] } }] },
+    {
+      astakos: [
+        {
+          baseUrl: 'https://accounts.example/account/v1.0',
+          auth: { serviceTokens: [{ tokenFile: join(dir, 'cyclades') }, { token: 'inline-service-token' }] },
+        },
+      ],
+    },
     [astakos],
     { env: {} },
   );
   const target = c.targets[0]!.config as AstakosTarget;
-  t.same(target.auth.serviceTokens.map((s) => s.token), ['service-token-from-file', 'inline-service-token']);
+  t.same(
+    target.auth.serviceTokens.map((s) => s.token),
+    ['service-token-from-file', 'inline-service-token'],
+  );
   t.equal(target.auth.token, '');
   t.equal(target.holder, 'self');
   t.same(target.users, []);
@@ -39,7 +49,9 @@ t.test('demo: a valid target whose world always has an exhausted quota and pendi
   const { samples, text } = await (await startSource(t, astakos, setup.target, setup)).scrape();
   t.equal(samples.find((s) => s.name === 'capacity_exporter_collect_success' && s.labels.source === 'astakos')?.value, 1);
   const limits = new Map(samples.filter((s) => s.name === 'astakos_quota_limit').map((s) => [JSON.stringify(s.labels), s.value]));
-  const exhausted = samples.filter((s) => s.name === 'astakos_quota_usage' && (limits.get(JSON.stringify(s.labels)) ?? Infinity) > 0 && s.value >= limits.get(JSON.stringify(s.labels))!);
+  const exhausted = samples.filter(
+    (s) => s.name === 'astakos_quota_usage' && (limits.get(JSON.stringify(s.labels)) ?? Infinity) > 0 && s.value >= limits.get(JSON.stringify(s.labels))!,
+  );
   t.ok(exhausted.length >= 1, 'usage >= limit somewhere');
   t.ok([...limits.values()].includes(Infinity), 'an unlimited quota');
   t.ok(samples.find((s) => s.name === 'astakos_pending_commissions')!.value > 0);

@@ -60,7 +60,7 @@ t.test('an older Synnefo reads ?user= as one uuid: a list answered 404 is asked 
   t.same(holders(await samples()), [sim.users[0]!.uuid, sim.users[1]!.uuid].sort());
 });
 
-t.test('a chunk that fails keeps only its own users\' series (stale), the other chunks\' are fresh', async (t) => {
+t.test("a chunk that fails keeps only its own users' series (stale), the other chunks' are fresh", async (t) => {
   const { sim, samples, errors, cycle } = await astakosSetup(t, { shape: 'released' }, (sim) => ({
     users: [sim.users[0]!.uuid, ...unknownUsers(99), sim.users[1]!.uuid],
     auth: { serviceTokens: [{ token: sim.serviceToken('cyclades') }] },
@@ -84,6 +84,6 @@ t.test('a chunk that fails keeps only its own users\' series (stale), the other 
   t.equal(
     value(s, 'astakos_quota_usage', { holder: u1, source: u1, resource: 'cyclades.disk' }),
     value(before, 'astakos_quota_usage', { holder: u1, source: u1, resource: 'cyclades.disk' }),
-    'the failed chunk\'s user keeps its previous value',
+    "the failed chunk's user keeps its previous value",
   );
 });

@@ -19,26 +19,32 @@ t.test('/service_project_quotas: projects without visible members are exposed, e
   });
   t.same(errors(), []);
   const s = await samples();
-  t.same(duplicates(s), [], 'members\' answers and the project endpoint report the same project series: each once');
+  t.same(duplicates(s), [], "members' answers and the project endpoint report the same project series: each once");
   const lonely = (resource: string) => ({ project: lonelyId, resource });
   t.equal(value(s, 'astakos_project_quota_limit', lonely('cyclades.vm')), 10);
   t.equal(value(s, 'astakos_project_quota_usage', lonely('cyclades.vm')), 3);
   t.equal(value(s, 'astakos_project_quota_pending', lonely('cyclades.vm')), 0);
-  t.equal(value(s, 'astakos_project_quota_limit', lonely('astakos.pending_app')), 2, 'every component\'s resources');
+  t.equal(value(s, 'astakos_project_quota_limit', lonely('astakos.pending_app')), 2, "every component's resources");
   t.equal(value(s, 'astakos_project_quota_usage', { project: orphanId, resource: 'pithos.diskspace' }), 40);
-  t.notOk(astakosSamples(s).some((x) => x.labels.holder === sim.users[2]!.uuid), 'the removed member has no series');
-  t.notOk(astakosSamples(s).some((x) => x.labels.project === sim.users[2]!.uuid), 'nor has their own project');
+  t.notOk(
+    astakosSamples(s).some((x) => x.labels.holder === sim.users[2]!.uuid),
+    'the removed member has no series',
+  );
+  t.notOk(
+    astakosSamples(s).some((x) => x.labels.project === sim.users[2]!.uuid),
+    'nor has their own project',
+  );
 
   const shared = sim.projects[0]!;
   const usage = shared.members.reduce((n, m) => n + Number(sim.holding(m, shared.id, 'cyclades.vm').usage), 0);
   t.equal(value(s, 'astakos_project_quota_usage', { project: shared.id, resource: 'cyclades.vm' }), usage, 'a project with members: its counter');
   const own1 = sim.users[1]!.uuid;
-  t.equal(value(s, 'astakos_project_quota_limit', { project: own1, resource: 'cyclades.ram' }), Infinity, 'a user\'s own project: unlimited is +Inf');
+  t.equal(value(s, 'astakos_project_quota_limit', { project: own1, resource: 'cyclades.ram' }), Infinity, "a user's own project: unlimited is +Inf");
   const projects = new Set(astakosSamples(s, 'astakos_project_quota_limit').map((x) => x.labels.project));
   t.same([...projects].sort(), [sim.users[0]!.uuid, own1, ...sim.projects.map((p) => p.id)].sort(), 'every project Astakos has, and no other');
 });
 
-t.test('/service_project_quotas failing: the project-only series are kept (stale), the members\' projects refreshed', async (t) => {
+t.test("/service_project_quotas failing: the project-only series are kept (stale), the members' projects refreshed", async (t) => {
   let lonelyId = '';
   const { sim, samples, errors, cycle } = await astakosSetup(t, { shape: 'released' }, (sim) => {
     lonelyId = sim.addProject({ retained: { 'cyclades.cpu': 5n } }).id;
@@ -58,7 +64,7 @@ t.test('/service_project_quotas failing: the project-only series are kept (stale
   t.same(duplicates(s), []);
   t.equal(value(s, 'astakos_project_quota_usage', lonely), 5, 'previous value kept until maxStaleness');
   const usage = shared.members.reduce((n, m) => n + Number(sim.holding(m, shared.id, 'cyclades.cpu').usage), 0);
-  t.equal(value(s, 'astakos_project_quota_usage', { project: shared.id, resource: 'cyclades.cpu' }), usage, 'fresh from the members\' answers');
+  t.equal(value(s, 'astakos_project_quota_usage', { project: shared.id, resource: 'cyclades.cpu' }), usage, "fresh from the members' answers");
   t.equal(value(s, 'capacity_exporter_collect_success', { source: 'astakos' }), 0);
 });
 
@@ -74,7 +80,7 @@ t.test('an Astakos without /service_project_quotas (the draft API): no error, as
   t.match(logText(), /no \/service_project_quotas/);
 });
 
-t.test('with users, projects\' own figures come only from the listed projects, unknown ones costing nothing', async (t) => {
+t.test("with users, projects' own figures come only from the listed projects, unknown ones costing nothing", async (t) => {
   let lonelyId = '';
   const { sim, samples, errors } = await astakosSetup(t, { shape: 'released', users: 4 }, (sim) => {
     lonelyId = sim.addProject({ retained: { 'cyclades.vm': 1n } }).id;
@@ -89,7 +95,7 @@ t.test('with users, projects\' own figures come only from the listed projects, u
   t.equal(value(s, 'astakos_project_quota_usage', { project: lonelyId, resource: 'cyclades.vm' }), 1);
   t.match(sim.server.log.find((r) => r.path.endsWith('/service_project_quotas'))!.url, `project=${lonelyId}%2C`);
   const projects = new Set(astakosSamples(s, 'astakos_project_quota_limit').map((x) => x.labels.project));
-  t.same([...projects].sort(), [lonelyId, ...sim.sourcesOf(0)].sort(), 'the listed project and user 0\'s own');
+  t.same([...projects].sort(), [lonelyId, ...sim.sourcesOf(0)].sort(), "the listed project and user 0's own");
 });
 
 t.test('with users and no projects listed, /service_project_quotas is not asked', async (t) => {
@@ -124,14 +130,18 @@ t.test('astakos_quota_effective_limit: min(limit, project_limit - (project_usage
   const effective = (user: number, source: string, resource: string) =>
     value(s, 'astakos_quota_effective_limit', { holder: sim.users[user]!.uuid, source, resource });
   t.equal(effective(0, pid, 'cyclades.vm'), 2, 'the project binds first: 6 - (5 - 1)');
-  t.equal(effective(1, pid, 'cyclades.vm'), 5, 'the member\'s own limit binds first: min(5, 6 - 1)');
+  t.equal(effective(1, pid, 'cyclades.vm'), 5, "the member's own limit binds first: min(5, 6 - 1)");
   t.equal(effective(2, pid, 'cyclades.vm'), 1, 'a member with nothing used gets what the project has left');
   t.equal(effective(0, pid, 'cyclades.ram'), Infinity, 'unlimited member in an unlimited project');
-  t.equal(effective(1, pid, 'cyclades.ram'), 100, 'an unlimited project leaves the member\'s own limit');
+  t.equal(effective(1, pid, 'cyclades.ram'), 100, "an unlimited project leaves the member's own limit");
   t.equal(effective(0, pid, 'cyclades.cpu'), 0, 'project over its limit (10 of 8): below what the member already uses');
   t.equal(effective(0, free, 'cyclades.vm'), 4, 'the only member: its own limit');
   const own = sim.users[0]!.uuid;
-  t.equal(effective(0, own, 'cyclades.vm'), value(s, 'astakos_quota_limit', { holder: own, source: own, resource: 'cyclades.vm' }), 'a user\'s own project: the member limit');
+  t.equal(
+    effective(0, own, 'cyclades.vm'),
+    value(s, 'astakos_quota_limit', { holder: own, source: own, resource: 'cyclades.vm' }),
+    "a user's own project: the member limit",
+  );
   t.equal(
     astakosSamples(s, 'astakos_quota_effective_limit').length,
     astakosSamples(s, 'astakos_quota_limit').length,

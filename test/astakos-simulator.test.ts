@@ -99,12 +99,12 @@ t.test('user and project filters as Synnefo reads them: lists split, 404 itemNot
   t.same(Object.keys(own[u0]), [u0], '?project= restricts the sources');
 
   const projects = JSON.parse((await get(`${sim.baseUrl}/service_project_quotas`, token)).text);
-  t.same(Object.keys(projects).sort(), [...sim.users.map((u) => u.uuid), ...sim.projects.map((p) => p.id)].sort(), 'users\' own projects and shared ones');
-  t.same(Object.keys(projects[u0]), ['pithos.diskspace'], 'the component\'s resources only');
+  t.same(Object.keys(projects).sort(), [...sim.users.map((u) => u.uuid), ...sim.projects.map((p) => p.id)].sort(), "users' own projects and shared ones");
+  t.same(Object.keys(projects[u0]), ['pithos.diskspace'], "the component's resources only");
   t.same(Object.keys(projects[u0]['pithos.diskspace']).sort(), ['project_limit', 'project_pending', 'project_usage']);
   const unknown = await get(`${sim.baseUrl}/service_project_quotas?project=nothing`, token);
   t.same(JSON.parse(unknown.text), { itemNotFound: { code: 404, message: "No project with UUID 'nothing'", details: '' } });
-  t.equal((await get(`${sim.baseUrl}/service_project_quotas`, sim.userToken(0))).status, 401, 'a service token\'s call');
+  t.equal((await get(`${sim.baseUrl}/service_project_quotas`, sim.userToken(0))).status, 401, "a service token's call");
 });
 
 t.test('an older Synnefo reads the filter as one uuid: any list is 404 "No such user"', async (t) => {

@@ -55,8 +55,18 @@ async function setup(t: Test, opts: { ttlSeconds?: number; now?: () => number; t
   const metrics = new SelfMetrics('test');
   const capture = captureLogger();
   const http = new HttpClient({
-    source: 'test', target: 't1', baseUrl: url, timeoutMs: 2000, retries: 2, maxResponseBytes: 1 << 20,
-    concurrency: 4, requestsPerSecond: 0, metrics, log: capture.log, retryBaseMs: 5, retryMaxMs: 20,
+    source: 'test',
+    target: 't1',
+    baseUrl: url,
+    timeoutMs: 2000,
+    retries: 2,
+    maxResponseBytes: 1 << 20,
+    concurrency: 4,
+    requestsPerSecond: 0,
+    metrics,
+    log: capture.log,
+    retryBaseMs: 5,
+    retryMaxMs: 20,
   });
   t.teardown(async () => {
     await http.close();
@@ -285,7 +295,14 @@ t.test('PasswordGrantProvider: form body with client and extra headers', async (
   t.match(await auth.headers({}), { authorization: /^Bearer / });
   const call = calls[0]!;
   t.equal(call.type, 'application/x-www-form-urlencoded');
-  t.same(call.body, { grant_type: 'password', username: 'ops@example.net', password: 'pa ss&word+1', scope: 'api', client_id: 'cid', client_secret: 'csecret' });
+  t.same(call.body, {
+    grant_type: 'password',
+    username: 'ops@example.net',
+    password: 'pa ss&word+1',
+    scope: 'api',
+    client_id: 'cid',
+    client_secret: 'csecret',
+  });
   t.match(call.raw, /password=pa\+ss%26word%2B1/);
   t.equal(call.authorization, 'Basic aW50ZXJjbG91ZA==', 'extra headers sent with the token request');
   t.same(await upstreamCounts(metrics, '/auth/token'), { '200': 1 }, 'counted under its route template');
@@ -349,7 +366,10 @@ t.test('401 from the API: the client invalidates, refetches and retries once', a
   t.same((await http.request({ path: '/api/data', route: '/api/data', auth })).data, { data: 42 }, 'recovered from the revocation');
   t.equal(calls.length, 2, 'one new token');
   t.same(await upstreamCounts(metrics, '/api/data'), { '200': 2, '401': 1 });
-  const [refused, retried] = sim.log.filter((r) => r.path === '/api/data').slice(1).map((r) => r.headers.authorization);
+  const [refused, retried] = sim.log
+    .filter((r) => r.path === '/api/data')
+    .slice(1)
+    .map((r) => r.headers.authorization);
   t.not(refused, retried, 'the retry carried the new token');
 
   // Past the refresh point but before the server's expiry: refreshed ahead, never refused.
@@ -363,7 +383,11 @@ t.test('a token the API keeps refusing: HttpError 401 after one refetch', async 
   const { calls, base, http, sim } = await setup(t);
   sim.route('GET', '/api/forbidden-ish', () => ({ status: 401, body: { error: 'invalid_token' } }));
   const auth = new ClientCredentialsProvider({ ...base, clientId: 'c', clientSecret: 's' });
-  await t.rejects(http.request({ path: '/api/forbidden-ish', route: '/api/forbidden-ish', auth }), { name: 'HttpError', status: 401, body: { error: 'invalid_token' } });
+  await t.rejects(http.request({ path: '/api/forbidden-ish', route: '/api/forbidden-ish', auth }), {
+    name: 'HttpError',
+    status: 401,
+    body: { error: 'invalid_token' },
+  });
   t.equal(calls.length, 2, 'the first token and its replacement');
   t.equal(sim.hits('/api/forbidden-ish'), 2);
 });

@@ -102,11 +102,15 @@ t.test('SIGHUP reloads the config file; a bad file is refused and logged', async
     const res = await request(`${url}/metrics`);
     return new Set(find(parseExposition(await res.body.text()), 'capacity_exporter_collect_interval_seconds').map((s) => s.labels.target));
   };
-  await until('first cycle', async () => {
-    const res = await request(`${url}/readyz`);
-    await res.body.dump();
-    return res.statusCode === 200 ? true : undefined;
-  }, 20_000);
+  await until(
+    'first cycle',
+    async () => {
+      const res = await request(`${url}/readyz`);
+      await res.body.dump();
+      return res.statusCode === 200 ? true : undefined;
+    },
+    20_000,
+  );
 
   writeFileSync(cfg, JSON.stringify({ server: { host: '127.0.0.1' }, astakos: [target, { ...target, name: 'second' }] }));
   process.kill(p.child.pid!, 'SIGHUP');

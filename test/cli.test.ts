@@ -61,7 +61,11 @@ t.test('--version and --example-config', async (t) => {
 });
 
 t.test('serves on --port, logs JSON, exits 0 on SIGTERM', async (t) => {
-  const child = spawn(process.execPath, [main, '--config', file('run.json', { server: { host: '127.0.0.1' } }), '--port', '0', '--log-level', 'debug', '--log-format', 'json'], { env });
+  const child = spawn(
+    process.execPath,
+    [main, '--config', file('run.json', { server: { host: '127.0.0.1' } }), '--port', '0', '--log-level', 'debug', '--log-format', 'json'],
+    { env },
+  );
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   const url = await new Promise<string>((resolve, reject) => {

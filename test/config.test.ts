@@ -89,12 +89,18 @@ t.test('secret files', async (t) => {
   writeFileSync(file, 'token-from-file\n');
   const c = parseConfig({ fake: [{ baseUrl: 'http://x', auth: { tokenFile: file } }] }, reg, { env: {} });
   t.equal((c.targets[0]!.config.auth as { token: string }).token, 'token-from-file', 'trailing newline dropped');
-  t.match(problems({ fake: [{ baseUrl: 'http://x', auth: { token: 'inline-secret', tokenFile: file } }] }).join(), /fake\[0\]\.auth\.token: give either token or tokenFile, not both/);
+  t.match(
+    problems({ fake: [{ baseUrl: 'http://x', auth: { token: 'inline-secret', tokenFile: file } }] }).join(),
+    /fake\[0\]\.auth\.token: give either token or tokenFile, not both/,
+  );
   const missing = problems({ fake: [{ baseUrl: 'http://x', auth: { tokenFile: join(dir, 'nope') } }] }).join();
   t.match(missing, /fake\[0\]\.auth\.tokenFile: cannot read .*nope: ENOENT/);
   writeFileSync(join(dir, 'empty'), '');
   t.match(problems({ fake: [{ baseUrl: 'http://x', auth: { tokenFile: join(dir, 'empty') } }] }).join(), /tokenFile: .* is empty/);
-  t.match(problems({ fake: [{ baseUrl: 'http://x', tls: { caFile: join(dir, 'nope.pem') }, auth: { token: 'abcd' } }] }).join(), /fake\[0\]\.tls\.caFile: cannot read/);
+  t.match(
+    problems({ fake: [{ baseUrl: 'http://x', tls: { caFile: join(dir, 'nope.pem') }, auth: { token: 'abcd' } }] }).join(),
+    /fake\[0\]\.tls\.caFile: cannot read/,
+  );
 });
 
 t.test('a secret value never appears in a problem', async (t) => {
@@ -107,12 +113,21 @@ t.test('a secret value never appears in a problem', async (t) => {
 t.test('config files: bad JSON, unreadable, _doc keys ignored', async (t) => {
   const bad = join(dir, 'bad.json');
   writeFileSync(bad, '{"server": ');
-  t.match(catchProblems(() => loadConfigFile(bad, reg)), [/is not valid JSON/]);
-  t.match(catchProblems(() => loadConfigFile(join(dir, 'absent.json'), reg)), [/cannot read .*ENOENT/]);
+  t.match(
+    catchProblems(() => loadConfigFile(bad, reg)),
+    [/is not valid JSON/],
+  );
+  t.match(
+    catchProblems(() => loadConfigFile(join(dir, 'absent.json'), reg)),
+    [/cannot read .*ENOENT/],
+  );
   const good = join(dir, 'good.json');
   writeFileSync(good, JSON.stringify({ _doc: 'comment', server: { _doc: { port: 'the port' }, port: 1234 } }));
   t.equal(loadConfigFile(good, reg, { env: {} }).server.port, 1234);
-  t.same(catchProblems(() => parseConfig([], reg)), ['(root): must be a JSON object']);
+  t.same(
+    catchProblems(() => parseConfig([], reg)),
+    ['(root): must be a JSON object'],
+  );
 });
 
 t.test('config.example.json holds every key of every source kind', async (t) => {

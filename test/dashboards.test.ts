@@ -10,7 +10,9 @@ import { parse } from 'yaml';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const DIR = join(ROOT, 'grafana/dashboards');
-const files = readdirSync(DIR).filter((f) => f.endsWith('.json')).sort();
+const files = readdirSync(DIR)
+  .filter((f) => f.endsWith('.json'))
+  .sort();
 
 interface Target {
   refId?: string;
@@ -67,7 +69,10 @@ for (const { file, json } of dashboards) {
     t.same(target?.datasource, DATASOURCE, 'target variable queries ${datasource}');
 
     const panels = allPanels(json.panels);
-    t.ok(panels.some((p) => p.type !== 'row'), 'has panels');
+    t.ok(
+      panels.some((p) => p.type !== 'row'),
+      'has panels',
+    );
     const ids = panels.map((p) => p.id);
     t.equal(new Set(ids).size, ids.length, 'panel ids unique');
     let usesTarget = false;
@@ -104,7 +109,11 @@ t.test('every dashboard has the panels its issue asks for', async (t) => {
   t.same(Object.keys(REQUIRED_PANELS).sort(), [...files].sort(), 'a list of required panels for every dashboard');
   for (const { file, json } of dashboards) {
     const titles = allPanels(json.panels).map((p) => p.title ?? '');
-    for (const re of REQUIRED_PANELS[file] ?? []) t.ok(titles.some((x) => re.test(x)), `${file}: a panel ${re}`);
+    for (const re of REQUIRED_PANELS[file] ?? [])
+      t.ok(
+        titles.some((x) => re.test(x)),
+        `${file}: a panel ${re}`,
+      );
   }
 });
 
@@ -153,8 +162,14 @@ t.test('every dashboard type-checks against @grafana/schema Dashboard', async (t
     t.same(own, [], `${name.replace(/\.ts$/, '.json')} is a Dashboard`);
   }
   const brokenErrors = errors.filter((l) => l.includes('broken.ts('));
-  t.ok(brokenErrors.some((l) => /"datasources"/.test(l)), 'an unknown variable type is rejected');
-  t.ok(brokenErrors.some((l) => /'h'/.test(l)), 'a gridPos without h is rejected');
+  t.ok(
+    brokenErrors.some((l) => /"datasources"/.test(l)),
+    'an unknown variable type is rejected',
+  );
+  t.ok(
+    brokenErrors.some((l) => /'h'/.test(l)),
+    'a gridPos without h is rejected',
+  );
 });
 
 t.test('Grafana provisioning loads the dashboards folder from a Prometheus data source', async (t) => {

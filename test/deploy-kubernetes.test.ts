@@ -53,8 +53,7 @@ function find(kind: string, name: string): Obj {
   return hit.obj;
 }
 
-const matches = (selector: Record<string, string>, labels: Record<string, string> = {}) =>
-  Object.entries(selector).every(([k, v]) => labels[k] === v);
+const matches = (selector: Record<string, string>, labels: Record<string, string> = {}) => Object.entries(selector).every(([k, v]) => labels[k] === v);
 
 function registryFor(kinds: string[]): Source[] {
   return sources.filter((s) => kinds.includes(s.kind));
@@ -93,7 +92,11 @@ async function checkConfig(t: Test, raw: Record<string, any>, secret: Obj): Prom
     if (err instanceof ConfigError) t.fail(`config invalid:\n  ${err.problems.join('\n  ')}`);
     else throw err;
   }
-  t.equal(targets, kinds.reduce((n, k) => n + (raw[k] as unknown[]).length, 0), `all ${kinds.join(', ')} targets valid`);
+  t.equal(
+    targets,
+    kinds.reduce((n, k) => n + (raw[k] as unknown[]).length, 0),
+    `all ${kinds.join(', ')} targets valid`,
+  );
   t.ok(named.length > 0, 'secrets come from *File keys');
   for (const key of named) t.ok(key in secret.stringData, `secret file ${key} is a key of the Secret`);
 }
@@ -122,7 +125,10 @@ t.test('the validation rejects a broken object', async (t) => {
   t.throws(() => new Deployment(broken).validate(), /containerPort/);
 });
 
-for (const [kind, name] of [['Deployment', 'capacity-exporter'], ['StatefulSet', 'capacity-exporter-intercloud']] as const) {
+for (const [kind, name] of [
+  ['Deployment', 'capacity-exporter'],
+  ['StatefulSet', 'capacity-exporter-intercloud'],
+] as const) {
   t.test(`${kind} ${name}: probes, resources, security`, async (t) => {
     const workload = find(kind, name);
     const pod = workload.spec.template;
@@ -166,13 +172,18 @@ t.test('Services select the pods, the ServiceMonitor selects the Services', asyn
     const pod = workload.spec.template;
     t.ok(matches(service.spec.selector, pod.metadata.labels), `${serviceName} selects the ${workload.kind}'s pods`);
     t.notOk(
-      objects.some(({ obj }) => obj !== workload && ['Deployment', 'StatefulSet'].includes(obj.kind) && matches(service.spec.selector, obj.spec.template.metadata.labels)),
+      objects.some(
+        ({ obj }) => obj !== workload && ['Deployment', 'StatefulSet'].includes(obj.kind) && matches(service.spec.selector, obj.spec.template.metadata.labels),
+      ),
       `${serviceName} selects no other workload's pods`,
     );
     const containerPorts = pod.spec.containers.flatMap((c: any) => c.ports.map((p: any) => p.name));
     for (const p of service.spec.ports) t.ok(containerPorts.includes(p.targetPort), `${serviceName} port ${p.name} targets a container port`);
     t.ok(matches(monitor.spec.selector.matchLabels, service.metadata.labels), `ServiceMonitor selects ${serviceName}`);
-    t.ok(service.spec.ports.some((p: any) => p.name === monitor.spec.endpoints[0].port), `${serviceName} has the scraped port`);
+    t.ok(
+      service.spec.ports.some((p: any) => p.name === monitor.spec.endpoints[0].port),
+      `${serviceName} has the scraped port`,
+    );
     // CapacityExporterDown matches up{job="capacity-exporter"}.
     t.equal(service.metadata.labels?.[monitor.spec.jobLabel], 'capacity-exporter', `job of ${serviceName} is capacity-exporter`);
   }
@@ -188,7 +199,9 @@ t.test('the ConfigMap holds a valid config whose secrets are Secret keys', async
 });
 
 t.test('the PrometheusRule embeds every shipped rule file', async (t) => {
-  const files = readdirSync(RULES).filter((f) => f.endsWith('.rules.yml')).sort();
+  const files = readdirSync(RULES)
+    .filter((f) => f.endsWith('.rules.yml'))
+    .sort();
   t.ok(files.includes('exporter.rules.yml'), 'exporter rules shipped');
   const groups = files.flatMap((f) => parse(readFileSync(join(RULES, f), 'utf8')).groups);
   t.same(
@@ -215,8 +228,7 @@ t.test('sharded StatefulSet: each replica gets its ordinal as shard.index', asyn
   const local = (p: string) => p.replace(`${shardMount}/`, `${dir}/`).replace(`${configMount}/`, `${dir}/out-`);
   const [cmd, ...args] = init.command as string[];
   t.equal(cmd, 'node');
-  const run = (pod: string) =>
-    spawnSync(process.execPath, args.map(local), { env: { POD_NAME: pod, SHARD_COUNT: env.SHARD_COUNT.value }, encoding: 'utf8' });
+  const run = (pod: string) => spawnSync(process.execPath, args.map(local), { env: { POD_NAME: pod, SHARD_COUNT: env.SHARD_COUNT.value }, encoding: 'utf8' });
 
   const out = local(init.command.at(-1));
   const main = sts.spec.template.spec.containers[0];
@@ -242,5 +254,9 @@ t.test('the generator reproduces prometheusrule.yaml', async (t) => {
   const script = readFileSync(join(KUBE, 'generate-prometheusrule.mjs'), 'utf8').replace("join(here, '..', 'prometheus', 'rules')", JSON.stringify(RULES));
   writeFileSync(join(dir, 'gen.mjs'), script);
   execFileSync(process.execPath, [join(dir, 'gen.mjs')]);
-  t.equal(readFileSync(join(dir, 'prometheusrule.yaml'), 'utf8'), readFileSync(join(KUBE, 'prometheusrule.yaml'), 'utf8'), 'prometheusrule.yaml is what the generator writes');
+  t.equal(
+    readFileSync(join(dir, 'prometheusrule.yaml'), 'utf8'),
+    readFileSync(join(KUBE, 'prometheusrule.yaml'), 'utf8'),
+    'prometheusrule.yaml is what the generator writes',
+  );
 });

@@ -15,7 +15,13 @@ import { startTestExporter } from './helpers/start.js';
  * deleted ones (ended_at set) that must not count.
  */
 interface TokenBody {
-  token: { methods: string[]; expires_at: string; project: { id: string }; roles: Array<{ name: string }>; catalog?: Array<{ type: string; endpoints: Array<{ interface: string; region_id: string; url: string }> }> };
+  token: {
+    methods: string[];
+    expires_at: string;
+    project: { id: string };
+    roles: Array<{ name: string }>;
+    catalog?: Array<{ type: string; endpoints: Array<{ interface: string; region_id: string; url: string }> }>;
+  };
 }
 
 function alive(pid: number): boolean {
@@ -71,11 +77,21 @@ void t.test('Keystone 22 and Gnocchi 4.4.2 from Debian, and the exporter against
   t.same(body.token.methods, ['application_credential']);
   t.match(body.token.expires_at, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.0{6}Z$/, 'whole seconds, written with six zeros');
   t.equal(body.token.catalog?.find((s) => s.type === 'metric')?.endpoints.find((e) => e.interface === 'public')?.url, os.gnocchiUrl, 'Gnocchi in the catalog');
-  t.ok(os.instances.some((i) => i.endedAt === null && os.measuredAt - (i.measures.at(-1)?.at ?? 0) >= 39 * 60_000), 'a live instance last reported 40 minutes ago');
-  t.ok(os.instances.some((i) => i.endedAt !== null), 'a deleted instance');
+  t.ok(
+    os.instances.some((i) => i.endedAt === null && os.measuredAt - (i.measures.at(-1)?.at ?? 0) >= 39 * 60_000),
+    'a live instance last reported 40 minutes ago',
+  );
+  t.ok(
+    os.instances.some((i) => i.endedAt !== null),
+    'a deleted instance',
+  );
 
   const keystone = { url: `${os.keystoneUrl}`, username: os.exporter.name, password: os.exporter.password, project: os.exporter.project };
-  const appCredential = { url: os.keystoneUrl, applicationCredentialId: os.exporter.applicationCredential.id, applicationCredentialSecret: os.exporter.applicationCredential.secret };
+  const appCredential = {
+    url: os.keystoneUrl,
+    applicationCredentialId: os.exporter.applicationCredential.id,
+    applicationCredentialSecret: os.exporter.applicationCredential.secret,
+  };
   const aggregate = { name: 'vcpus_newest_bucket', mode: 'aggregate', groupBy: ['project_id'] };
   const common = { interval: '1h', retries: 1, timeout: '20s' };
   const { exporter, logText } = await startTestExporter(
@@ -84,7 +100,11 @@ void t.test('Keystone 22 and Gnocchi 4.4.2 from Debian, and the exporter against
         { name: 'password-catalog', ...common, auth: { keystone } },
         { name: 'appcred', ...common, baseUrl: os.gnocchiUrl, auth: { keystone: appCredential }, queries: [{ name: 'provisioned_vcpus' }, aggregate] },
         { name: 'wrong-password', ...common, auth: { keystone: { ...keystone, password: 'not-the-password' } } },
-        { name: 'viewer', ...common, auth: { keystone: { url: os.keystoneUrl, username: os.viewer.name, password: os.viewer.password, project: os.viewer.project } } },
+        {
+          name: 'viewer',
+          ...common,
+          auth: { keystone: { url: os.keystoneUrl, username: os.viewer.name, password: os.viewer.password, project: os.viewer.project } },
+        },
       ],
     },
     [gnocchi],
@@ -99,7 +119,11 @@ void t.test('Keystone 22 and Gnocchi 4.4.2 from Debian, and the exporter against
     t.same(byProject(s, 'gnocchi_provisioned_vcpus', 'password-catalog'), os.expectedVcpus);
     t.same(state('appcred').last?.errors, [], 'application credential; aggregate mode without a search');
     t.same(byProject(s, 'gnocchi_provisioned_vcpus', 'appcred'), os.expectedVcpus);
-    t.same(byProject(s, 'gnocchi_vcpus_newest_bucket', 'appcred'), newestBucketSums(os, state('appcred').last!.startedAt), 'aggregate: the newest bucket\'s sum');
+    t.same(
+      byProject(s, 'gnocchi_vcpus_newest_bucket', 'appcred'),
+      newestBucketSums(os, state('appcred').last!.startedAt),
+      "aggregate: the newest bucket's sum",
+    );
     t.equal(find(s, 'gnocchi_query_projects_seen', { target: 'appcred', query: 'provisioned_vcpus' })[0]?.value, os.projects.length);
   });
 
@@ -136,7 +160,10 @@ void t.test('Keystone 22 and Gnocchi 4.4.2 from Debian, and the exporter against
     t.same(state('password-catalog').last?.errors, [], 'the cycle succeeds');
     const after = (await scrape(exporter.url)).samples;
     t.equal(fetched(after), fetched(before) + 1, 'one new token');
-    t.ok((find(after, 'capacity_exporter_upstream_requests_total', { target: 'password-catalog', endpoint: '/v1/aggregates', code: '401' })[0]?.value ?? 0) >= 1, 'after a 401 from Gnocchi');
+    t.ok(
+      (find(after, 'capacity_exporter_upstream_requests_total', { target: 'password-catalog', endpoint: '/v1/aggregates', code: '401' })[0]?.value ?? 0) >= 1,
+      'after a 401 from Gnocchi',
+    );
     t.same(byProject(after, 'gnocchi_provisioned_vcpus', 'password-catalog'), os.expectedVcpus);
   });
 

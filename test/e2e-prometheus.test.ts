@@ -34,7 +34,9 @@ interface Rule {
 }
 
 function ruleFiles(): string[] {
-  return readdirSync(rulesDir).filter((f) => f.endsWith('.rules.yml')).sort();
+  return readdirSync(rulesDir)
+    .filter((f) => f.endsWith('.rules.yml'))
+    .sort();
 }
 
 interface Variable {
@@ -82,7 +84,17 @@ function panels(list: Panel[] = []): Panel[] {
 t.test('demo + real Prometheus: rules, dashboards and alerts', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'e2e-'));
   // A few upstream errors and 429s (retried) give the error panels and counters data.
-  const demo = spawnLogged(process.execPath, [join(root, 'dist/demo.js'), '--port', '0', '--log-level', 'warn', '--error-rate', '0.03', '--too-many-rate', '0.03']);
+  const demo = spawnLogged(process.execPath, [
+    join(root, 'dist/demo.js'),
+    '--port',
+    '0',
+    '--log-level',
+    'warn',
+    '--error-rate',
+    '0.03',
+    '--too-many-rate',
+    '0.03',
+  ]);
   t.teardown(() => demo.stop());
   const exporterUrl = (await waitForOutput(demo, /metrics at (http:\/\/\S+)\/metrics/))[1]!;
   await until('exporter ready', async () => ((await getJson(`${exporterUrl}/readyz`)).status === 200 ? true : undefined), 60_000);
@@ -147,18 +159,24 @@ t.test('demo + real Prometheus: rules, dashboards and alerts', async (t) => {
       const r = await query(rule.query);
       t.equal(r.status, 'success', `rule ${rule.name} expression runs`);
       if (rule.type === 'recording') {
-        const rec = await until(`recording rule ${rule.name} series`, async () => ((await query(rule.name)).data.result.length ? true : undefined), 15_000).catch(() => false);
+        const rec = await until(
+          `recording rule ${rule.name} series`,
+          async () => ((await query(rule.name)).data.result.length ? true : undefined),
+          15_000,
+        ).catch(() => false);
         t.ok(rec, `recording rule ${rule.name} produces series`);
       }
     }
   }
 
-  for (const file of readdirSync(dashboardsDir).filter((f) => f.endsWith('.json')).sort()) {
+  for (const file of readdirSync(dashboardsDir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()) {
     const dash = JSON.parse(readFileSync(join(dashboardsDir, file), 'utf8')) as { panels?: Panel[]; templating?: { list?: Variable[] } };
     const vars = dash.templating?.list ?? [];
     for (const v of vars) {
       if (v.type !== 'query') continue;
-      const q = typeof v.query === 'string' ? v.query : (v.query as { query?: string } | undefined)?.query ?? '';
+      const q = typeof v.query === 'string' ? v.query : ((v.query as { query?: string } | undefined)?.query ?? '');
       const m = /label_values\(\s*(.+?)\s*,\s*(\w+)\s*\)\s*$/.exec(q);
       const expr = m ? `count by (${m[2]}) (${substitute(m[1]!, vars)})` : substitute(q.replace(/^query_result\((.*)\)$/, '$1'), vars);
       const r = await query(expr);
@@ -173,7 +191,9 @@ t.test('demo + real Prometheus: rules, dashboards and alerts', async (t) => {
         t.equal(r.status, 'success', `${file} "${p.title}" ${target.refId}: ${expr} ${r.error ?? ''}`);
         if (needsHistory(expr)) continue;
         // deriv() and rate() over recording rules need two evaluations of the rule, which a slow machine may not have made yet
-        const data = r.data?.result.length || (await until(`${file} "${p.title}" data`, async () => (await query(expr)).data?.result.length || undefined, 15_000).catch(() => 0));
+        const data =
+          r.data?.result.length ||
+          (await until(`${file} "${p.title}" data`, async () => (await query(expr)).data?.result.length || undefined, 15_000).catch(() => 0));
         t.ok(data, `${file} "${p.title}" ${target.refId} returns data: ${expr}`);
       }
     }

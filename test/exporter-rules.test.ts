@@ -98,7 +98,9 @@ t.test('the unit tests catch a DataStale that misses never-succeeded targets', a
 });
 
 t.test('the unit tests catch a DataStale with another threshold', async (t) => {
-  const res = await testAgainst(t, (text) => text.replace(/> 3 \* capacity_exporter_collect_interval_seconds/, '> 2 * capacity_exporter_collect_interval_seconds'));
+  const res = await testAgainst(t, (text) =>
+    text.replace(/> 3 \* capacity_exporter_collect_interval_seconds/, '> 2 * capacity_exporter_collect_interval_seconds'),
+  );
   t.not(res.code, 0, 'promtool test rules fails');
   t.match(res.output, /CapacityExporterDataStale/);
 });

@@ -23,11 +23,14 @@ t.test('first cycle: series with target label, self-metrics, content type', asyn
   const s = await scrape(exporter.url);
   t.equal(s.status, 200);
   t.equal(s.headers['content-type'], 'text/plain; version=0.0.4; charset=utf-8');
-  t.same(find(s.samples, 'fake_item_value').map((x) => [x.labels.target, x.labels.item_id, x.value]), [
-    ['f1', '1', 10],
-    ['f1', '2', 20],
-    ['f1', '3', 30],
-  ]);
+  t.same(
+    find(s.samples, 'fake_item_value').map((x) => [x.labels.target, x.labels.item_id, x.value]),
+    [
+      ['f1', '1', 10],
+      ['f1', '2', 20],
+      ['f1', '3', 30],
+    ],
+  );
   t.equal(find(s.samples, 'capacity_exporter_collect_success', { source: 'fake', target: 'f1' })[0]?.value, 1);
   t.equal(find(s.samples, 'capacity_exporter_series', { source: 'fake', target: 'f1' })[0]?.value, 6);
   t.equal(find(s.samples, 'capacity_exporter_collect_interval_seconds', { source: 'fake', target: 'f1' })[0]?.value, 3600);
@@ -44,7 +47,10 @@ t.test('gzip answer decodes to the same series', async (t) => {
   const res = await request(`${exporter.url}/metrics`, { headers: { 'accept-encoding': 'gzip' } });
   t.equal(res.headers['content-encoding'], 'gzip');
   const text = gunzipSync(Buffer.from(await res.body.arrayBuffer())).toString('utf8');
-  const names = (x: string) => parseExposition(x).filter((s) => s.name.startsWith('fake_')).map((s) => JSON.stringify(s));
+  const names = (x: string) =>
+    parseExposition(x)
+      .filter((s) => s.name.startsWith('fake_'))
+      .map((s) => JSON.stringify(s));
   t.same(names(text), names(plain.text));
 });
 
@@ -55,10 +61,14 @@ t.test('a failed part keeps its previous series; a deleted item vanishes', async
   up.items.delete('3');
   await exporter.runCycle('fake', 'f1');
   const s = await scrape(exporter.url);
-  t.same(find(s.samples, 'fake_item_value').map((x) => [x.labels.item_id, x.value]), [
-    ['1', 11],
-    ['2', 20],
-  ], 'item 2 kept from before, item 3 gone');
+  t.same(
+    find(s.samples, 'fake_item_value').map((x) => [x.labels.item_id, x.value]),
+    [
+      ['1', 11],
+      ['2', 20],
+    ],
+    'item 2 kept from before, item 3 gone',
+  );
   t.equal(find(s.samples, 'capacity_exporter_collect_success', { target: 'f1' })[0]?.value, 0);
   t.equal(find(s.samples, 'capacity_exporter_collect_errors_total', { target: 'f1' })[0]?.value, 1);
 });

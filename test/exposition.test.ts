@@ -37,13 +37,17 @@ t.test('families are contiguous across targets, duplicates within a part written
   t.equal(partA2.series, 1, 'a duplicate within a part is dropped');
   const a = renderTarget([partA1, partA2]);
   t.equal(a.series, 3);
-  const b = renderTarget([renderPart([{ name: 'x_bytes', labels: { k: '1' }, value: NaN }, { name: 'z_undeclared', labels: {}, value: 2 }], 'b')]);
+  const b = renderTarget([
+    renderPart(
+      [
+        { name: 'x_bytes', labels: { k: '1' }, value: NaN },
+        { name: 'z_undeclared', labels: {}, value: 2 },
+      ],
+      'b',
+    ),
+  ]);
   const pieces = renderKind(
-    [
-      gauge('x_bytes', 'Bytes with a back\\slash\nand newline.', ['k']),
-      gauge('y_info', 'Info.'),
-      gauge('never_emitted', 'Nothing.'),
-    ],
+    [gauge('x_bytes', 'Bytes with a back\\slash\nand newline.', ['k']), gauge('y_info', 'Info.'), gauge('never_emitted', 'Nothing.')],
     [a, b],
   );
   const text = pieces.join('');

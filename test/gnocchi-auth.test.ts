@@ -41,7 +41,9 @@ t.test('application credential (scoped by itself), with a baseUrl: no catalog as
 t.test('a non-admin token sees its own project only', async (t) => {
   const sim = await startSim(t);
   const g = await startGnocchi(t, sim, {
-    auth: { keystone: { url: `${sim.keystone.url}/v3`, applicationCredentialId: sim.memberCredential.id, applicationCredentialSecret: sim.memberCredential.secret } },
+    auth: {
+      keystone: { url: `${sim.keystone.url}/v3`, applicationCredentialId: sim.memberCredential.id, applicationCredentialSecret: sim.memberCredential.secret },
+    },
   });
   const own = sim.projects[0]!.id;
   const s = await g.samples();
@@ -95,18 +97,22 @@ t.test('a token revoked upstream: once Gnocchi no longer trusts it, the 401 drop
   t.same(byLabel(s, 'gnocchi_provisioned_vcpus'), sim.liveVcpusByProject());
 });
 
-t.test('an unknown application credential: Keystone\'s 404 fails the query and says which credential', async (t) => {
+t.test("an unknown application credential: Keystone's 404 fails the query and says which credential", async (t) => {
   const sim = await startSim(t);
   const g = await startGnocchi(t, sim, {
-    auth: { keystone: { url: sim.keystone.url, applicationCredentialId: 'ffffffffffffffffffffffffffffffff', applicationCredentialSecret: 'secret-never-logged' } },
+    auth: {
+      keystone: { url: sim.keystone.url, applicationCredentialId: 'ffffffffffffffffffffffffffffffff', applicationCredentialSecret: 'secret-never-logged' },
+    },
   });
   t.match(g.errors().join('\n'), /\/v3\/auth\/tokens: HTTP 404: .*Could not find Application Credential: ffffffffffffffffffffffffffffffff\./);
   t.notMatch(g.logText(), 'secret-never-logged');
 });
 
-t.test('wrong password: the query fails with Keystone\'s 401, the password is not logged', async (t) => {
+t.test("wrong password: the query fails with Keystone's 401, the password is not logged", async (t) => {
   const sim = await startSim(t);
-  const g = await startGnocchi(t, sim, { auth: { keystone: { url: sim.keystone.url, username: 'exporter', password: 'not-the-password-42', project: 'admin' } } });
+  const g = await startGnocchi(t, sim, {
+    auth: { keystone: { url: sim.keystone.url, username: 'exporter', password: 'not-the-password-42', project: 'admin' } },
+  });
   t.match(g.errors().join('\n'), /\/v3\/auth\/tokens: HTTP 401: .*The request you have made requires authentication/);
   const s = await g.samples();
   t.equal(find(s, 'gnocchi_provisioned_vcpus').length, 0);
@@ -135,7 +141,10 @@ t.test('catalog: interface and region pick the endpoint; several regions without
 
   (auth.keystone as Record<string, unknown>).interface = 'admin';
   const i = await startGnocchi(t, sim, { auth });
-  t.match(i.errors().join('\n'), /no metric endpoint with interface admin in region RegionTwo \(it has public@RegionOne, internal@RegionOne, public@RegionTwo, internal@RegionTwo\)/);
+  t.match(
+    i.errors().join('\n'),
+    /no metric endpoint with interface admin in region RegionTwo \(it has public@RegionOne, internal@RegionOne, public@RegionTwo, internal@RegionTwo\)/,
+  );
 });
 
 t.test('a static token is sent as X-Auth-Token to the configured baseUrl', async (t) => {
@@ -153,14 +162,35 @@ t.test('KeystoneProvider refreshes 120 s before expires_at', async (t) => {
   const sim = await startSim(t, { tokenTtlSeconds: 600 });
   const log = pino({ level: 'silent' });
   const metrics = new SelfMetrics('test');
-  const http = new HttpClient({ source: 'gnocchi', target: 'g', timeoutMs: 5000, retries: 0, maxResponseBytes: 1 << 20, concurrency: 2, requestsPerSecond: 0, metrics, log });
+  const http = new HttpClient({
+    source: 'gnocchi',
+    target: 'g',
+    timeoutMs: 5000,
+    retries: 0,
+    maxResponseBytes: 1 << 20,
+    concurrency: 2,
+    requestsPerSecond: 0,
+    metrics,
+    log,
+  });
   t.teardown(() => http.close());
   const started = Date.now();
   let now = started;
   const keystone: KeystoneConfig = {
-    url: sim.keystone.url, username: 'exporter', userId: '', password: sim.admin.password, userDomain: 'Default', userDomainId: '',
-    project: 'admin', projectId: '', projectDomain: 'Default', projectDomainId: '', applicationCredentialId: '', applicationCredentialSecret: '',
-    interface: 'public', region: '',
+    url: sim.keystone.url,
+    username: 'exporter',
+    userId: '',
+    password: sim.admin.password,
+    userDomain: 'Default',
+    userDomainId: '',
+    project: 'admin',
+    projectId: '',
+    projectDomain: 'Default',
+    projectDomainId: '',
+    applicationCredentialId: '',
+    applicationCredentialSecret: '',
+    interface: 'public',
+    region: '',
   };
   const provider = new KeystoneProvider({ tokens: metrics.tokenObserver('gnocchi', 'g'), http, keystone, needCatalog: true, now: () => now });
   const first = await provider.headers({});

@@ -15,7 +15,10 @@ t.test('the demo target is a valid config that yields Gnocchi series through the
   t.equal(vcpus.length, 5, 'one series per demo project');
   t.ok(vcpus.every((s) => s.value > 0 && /^[0-9a-f]{32}$/.test(s.labels.project_id!)));
   t.equal(find(samples, 'gnocchi_provisioned_vcpus_timestamp_seconds').length, 5);
-  t.match(text, /# HELP gnocchi_provisioned_vcpus Gnocchi \(aggregate sum \(metric vcpus mean\)\) over instance per project_id: sum of the latest value of each live instance within 1h\. /);
+  t.match(
+    text,
+    /# HELP gnocchi_provisioned_vcpus Gnocchi \(aggregate sum \(metric vcpus mean\)\) over instance per project_id: sum of the latest value of each live instance within 1h\. /,
+  );
   t.match(text, /# TYPE gnocchi_provisioned_vcpus gauge/);
   t.equal(find(samples, 'capacity_exporter_collect_success', { source: 'gnocchi', target: 'vhi' })[0]?.value, 1);
 });

@@ -25,23 +25,36 @@ async function post(ks: KeystoneSimulator, body: unknown, path = '/v3/auth/token
 
 const appCred = (id: string, secret: string) => ({ auth: { identity: { methods: ['application_credential'], application_credential: { id, secret } } } });
 const password = (name: string, pw: string, scope?: unknown) => ({
-  auth: { identity: { methods: ['password'], password: { user: { name, domain: { name: 'Default' }, password: pw } } }, ...(scope === undefined ? {} : { scope }) },
+  auth: {
+    identity: { methods: ['password'], password: { user: { name, domain: { name: 'Default' }, password: pw } } },
+    ...(scope === undefined ? {} : { scope }),
+  },
 });
 const UNAUTHORIZED = '{"error":{"code":401,"message":"The request you have made requires authentication.","title":"Unauthorized"}}\n';
 
 t.test('application credentials: an unknown id is 404, a wrong secret 401, a scope 401 with its own message', async (t) => {
   const { ks, credential } = await keystone(t);
   const unknown = await post(ks, appCred('ffffffffffffffffffffffffffffffff', 'x'));
-  t.same([unknown.status, unknown.text], [404, '{"error":{"code":404,"message":"Could not find Application Credential: ffffffffffffffffffffffffffffffff.","title":"Not Found"}}\n']);
+  t.same(
+    [unknown.status, unknown.text],
+    [404, '{"error":{"code":404,"message":"Could not find Application Credential: ffffffffffffffffffffffffffffffff.","title":"Not Found"}}\n'],
+  );
   const wrong = await post(ks, appCred(credential.id, 'not-the-secret'));
   t.same([wrong.status, wrong.text], [401, UNAUTHORIZED]);
   t.equal(wrong.headers['www-authenticate'], `Keystone uri="${ks.url}/v3"`);
-  const scoped = await post(ks, { auth: { ...appCred(credential.id, credential.secret).auth, scope: { project: { name: 'admin', domain: { name: 'Default' } } } } });
-  t.same([scoped.status, scoped.text], [
-    401,
-    '{"error":{"code":401,"identity":{},"message":"Error authenticating with application credential: Application credentials cannot request a scope.","title":"Unauthorized"}}\n',
-  ]);
-  const byName = await post(ks, { auth: { identity: { methods: ['application_credential'], application_credential: { name: credential.name, secret: credential.secret } } } });
+  const scoped = await post(ks, {
+    auth: { ...appCred(credential.id, credential.secret).auth, scope: { project: { name: 'admin', domain: { name: 'Default' } } } },
+  });
+  t.same(
+    [scoped.status, scoped.text],
+    [
+      401,
+      '{"error":{"code":401,"identity":{},"message":"Error authenticating with application credential: Application credentials cannot request a scope.","title":"Unauthorized"}}\n',
+    ],
+  );
+  const byName = await post(ks, {
+    auth: { identity: { methods: ['application_credential'], application_credential: { name: credential.name, secret: credential.secret } } },
+  });
   t.equal(byName.status, 400);
   t.match(byName.text, /"message":"Expecting to find user in application credential\./);
 
@@ -59,7 +72,11 @@ t.test('tokens: whole-second times, implied roles, catalog; a password without s
   t.match(scoped.headers['x-subject-token'], /^\S{20,}$/);
   t.equal(scoped.headers.vary, 'X-Auth-Token');
   t.match(scoped.headers['x-openstack-request-id'], /^req-[0-9a-f-]{36}$/);
-  const token = (JSON.parse(scoped.text) as { token: { issued_at: string; expires_at: string; roles: Array<{ id: string; name: string }>; project: { id: string }; catalog: unknown[] } }).token;
+  const token = (
+    JSON.parse(scoped.text) as {
+      token: { issued_at: string; expires_at: string; roles: Array<{ id: string; name: string }>; project: { id: string }; catalog: unknown[] };
+    }
+  ).token;
   t.equal(token.issued_at, '2026-12-02T09:01:07.000000Z', 'Fernet keeps whole seconds');
   t.equal(token.expires_at, '2026-12-02T10:01:07.000000Z');
   t.same(token.roles.map((r) => r.name).sort(), ['admin', 'member', 'reader'], 'admin implies member, which implies reader');
@@ -67,7 +84,15 @@ t.test('tokens: whole-second times, implied roles, catalog; a password without s
   t.equal(token.project.id, admin.id);
   t.same(token.catalog, [
     {
-      endpoints: [{ id: (token.catalog[0] as { endpoints: Array<{ id: string }> }).endpoints[0]!.id, interface: 'public', region_id: 'RegionOne', url: 'http://gnocchi:8041', region: 'RegionOne' }],
+      endpoints: [
+        {
+          id: (token.catalog[0] as { endpoints: Array<{ id: string }> }).endpoints[0]!.id,
+          interface: 'public',
+          region_id: 'RegionOne',
+          url: 'http://gnocchi:8041',
+          region: 'RegionOne',
+        },
+      ],
       id: ks.catalog.get('metric')!.id,
       type: 'metric',
       name: 'gnocchi',
@@ -87,11 +112,14 @@ t.test('tokens: whole-second times, implied roles, catalog; a password without s
   t.same([wrong.status, wrong.text], [401, UNAUTHORIZED]);
 });
 
-t.test('a body without identity: jsonschema\'s message', async (t) => {
+t.test("a body without identity: jsonschema's message", async (t) => {
   const { ks } = await keystone(t);
   const res = await post(ks, { auth: {} });
   t.equal(res.status, 400);
-  t.match((JSON.parse(res.text) as { error: { message: string } }).error.message, /^'identity' is a required property\n\nFailed validating 'required' in schema/);
+  t.match(
+    (JSON.parse(res.text) as { error: { message: string } }).error.message,
+    /^'identity' is a required property\n\nFailed validating 'required' in schema/,
+  );
 });
 
 t.test('GET validates a token (404 once revoked), DELETE revokes it', async (t) => {

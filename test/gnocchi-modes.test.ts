@@ -6,7 +6,7 @@ import { adminPassword, bucketOf, byLabel, newestBucketSum, perProject, postAggr
 const STEP = 300_000;
 const live = (sim: GnocchiSimulator) => sim.instances.filter((i) => i.endedAt === null);
 
-t.test('latest-per-resource is exact on sparse data; aggregate (the seed\'s form) undercounts it', async (t) => {
+t.test("latest-per-resource is exact on sparse data; aggregate (the seed's form) undercounts it", async (t) => {
   const sim = await startSim(t, { projects: 4, instancesPerProject: [4, 8] });
   const g = await startGnocchi(t, sim, {
     auth: adminPassword(sim),
@@ -25,13 +25,22 @@ t.test('latest-per-resource is exact on sparse data; aggregate (the seed\'s form
   t.ok(sum(aggregate.values()) < sum(latest.values()) / 2, `aggregate total ${sum(aggregate.values())} is far below the true ${sum(latest.values())}`);
   // Whatever the bucket alignment: two live instances whose last points are more than a bucket apart cannot both be in the newest one.
   const spread = perProject(sim, live(sim), (of) => Math.max(...of.map((i) => i.points.at(-1)!.at)) - Math.min(...of.map((i) => i.points.at(-1)!.at)));
-  t.ok([...spread.values()].every((ms) => ms > STEP), 'in every project, live instances last reported more than 5 minutes apart');
-  t.ok([...latest].every(([p, v]) => aggregate.get(p)! < v), 'so every project is undercounted in aggregate mode');
+  t.ok(
+    [...spread.values()].every((ms) => ms > STEP),
+    'in every project, live instances last reported more than 5 minutes apart',
+  );
+  t.ok(
+    [...latest].every(([p, v]) => aggregate.get(p)! < v),
+    'so every project is undercounted in aggregate mode',
+  );
 
   const stamps = byLabel(s, 'gnocchi_vcpus_latest_timestamp_seconds');
   const expectedStamps = perProject(sim, live(sim), (of) => Math.max(...of.map((i) => bucketOf(i.points.at(-1)!.at))) / 1000);
   t.same(stamps, expectedStamps, 'timestamp: the newest point behind each sum');
-  t.same(byLabel(s, 'gnocchi_vcpus_aggregate_timestamp_seconds'), perProject(sim, sim.instances, (of) => newestBucketSum(of).at / 1000));
+  t.same(
+    byLabel(s, 'gnocchi_vcpus_aggregate_timestamp_seconds'),
+    perProject(sim, sim.instances, (of) => newestBucketSum(of).at / 1000),
+  );
 
   const call = sim.server.log.filter((r) => r.path === '/v1/aggregates').map((r) => new URL(r.url, 'http://x').searchParams);
   const latestCall = call.find((q) => q.getAll('groupby').includes('id'))!;
@@ -48,7 +57,10 @@ t.test('latest-per-resource is exact on sparse data; aggregate (the seed\'s form
 t.test('deleted instances are excluded at once; new and resized ones counted', async (t) => {
   const sim = await startSim(t, { projects: 4, instancesPerProject: [4, 8] });
   const g = await startGnocchi(t, sim, { auth: adminPassword(sim) });
-  t.ok(sim.instances.some((i) => i.endedAt !== null && i.points.some((p) => p.at > Date.now() - 3_600_000)), 'the world has instances deleted within the look-back');
+  t.ok(
+    sim.instances.some((i) => i.endedAt !== null && i.points.some((p) => p.at > Date.now() - 3_600_000)),
+    'the world has instances deleted within the look-back',
+  );
   const project = sim.projects[1]!.id;
   const before = byLabel(await g.samples(), 'gnocchi_provisioned_vcpus').get(project)!;
   const victim = live(sim).find((i) => i.projectId === project)!;
@@ -81,7 +93,10 @@ t.test('plain shape (no groupby) and extra group-by labels', async (t) => {
   t.equal(total.length, 1);
   t.same(total[0]!.labels, { target: 'g' }, 'no group-by labels');
   t.equal(total[0]!.value, newestBucketSum(sim.instances).value);
-  t.same(find(s, 'gnocchi_total_latest').map((x) => [x.labels, x.value]), [[{ target: 'g' }, sum(sim.liveVcpusByProject().values())]]);
+  t.same(
+    find(s, 'gnocchi_total_latest').map((x) => [x.labels, x.value]),
+    [[{ target: 'g' }, sum(sim.liveVcpusByProject().values())]],
+  );
   const byFlavor = find(s, 'gnocchi_vcpus_by_flavor');
   const expected = new Map<string, number>();
   for (const i of live(sim)) expected.set(`${i.projectId}/${i.flavorName}`, (expected.get(`${i.projectId}/${i.flavorName}`) ?? 0) + i.vcpus);
@@ -119,9 +134,11 @@ t.test('metric not found (404 from Gnocchi 4.5, 400 before) is no data; other er
     const g = await startGnocchi(t, sim, { auth: adminPassword(sim), queries });
     const s = await g.samples();
     t.equal(find(s, 'gnocchi_swap').length, 0, `${version}: no series for a missing metric`);
-    t.same(g.errors(), [
-      'query volumes: /v1/aggregates: HTTP 400: Resource type does not exist ("volume"); set resourceType to a resource type of this Gnocchi',
-    ], `${version}: only the unknown resource type is an error`);
+    t.same(
+      g.errors(),
+      ['query volumes: /v1/aggregates: HTTP 400: Resource type does not exist ("volume"); set resourceType to a resource type of this Gnocchi'],
+      `${version}: only the unknown resource type is an error`,
+    );
     t.same(byLabel(s, 'gnocchi_provisioned_vcpus'), sim.liveVcpusByProject(), `${version}: the other query is unaffected`);
   }
 });
@@ -144,8 +161,11 @@ t.test('fill=null: right totals in both modes; NaN only where Gnocchi writes it,
   const window = `start=${new Date(Date.now() - 3_600_000).toISOString()}&stop=${new Date().toISOString()}`;
   const aggregated = await postAggregates(sim, token, `granularity=300&fill=null&groupby=project_id&${window}`, VCPUS);
   t.notMatch(aggregated.text, /NaN/, 'an (aggregate ...) result never holds NaN');
-  const perInstance = await postAggregates(sim, token, `granularity=300&fill=null&groupby=project_id&${window}`, { ...VCPUS, operations: '(metric vcpus mean)' });
-  t.match(perInstance.text, /, NaN\]/, 'each instance\'s own series has NaN where another had a point');
+  const perInstance = await postAggregates(sim, token, `granularity=300&fill=null&groupby=project_id&${window}`, {
+    ...VCPUS,
+    operations: '(metric vcpus mean)',
+  });
+  t.match(perInstance.text, /, NaN\]/, "each instance's own series has NaN where another had a point");
   t.throws(() => JSON.parse(perInstance.text), 'which JSON.parse alone rejects');
 });
 

@@ -20,7 +20,11 @@ t.test('aggregate mode without a configured search works: the client sends searc
     const g = await startGnocchi(t, sim, { auth: adminPassword(sim), queries: [{ name: 'vcpus_aggregate', mode: 'aggregate' }] });
     t.same(g.errors(), [], `${version}: no error`);
     const s = await g.samples();
-    t.same(byLabel(s, 'gnocchi_vcpus_aggregate'), perProject(sim, sim.instances, (of) => newestBucketSum(of).value), `${version}: the newest bucket of every project`);
+    t.same(
+      byLabel(s, 'gnocchi_vcpus_aggregate'),
+      perProject(sim, sim.instances, (of) => newestBucketSum(of).value),
+      `${version}: the newest bucket of every project`,
+    );
   }
 });
 
@@ -38,11 +42,28 @@ t.test('a search that matches nothing is no data, grouped or not, on 4.4 (400) a
     });
     t.same(g.errors(), [], `${version}: no error`);
     const s = await g.samples();
-    t.same(s.filter((x) => x.name.startsWith('gnocchi_nobody')).map((x) => x.name), [], `${version}: no series`);
+    t.same(
+      s.filter((x) => x.name.startsWith('gnocchi_nobody')).map((x) => x.name),
+      [],
+      `${version}: no series`,
+    );
     t.equal(find(s, 'gnocchi_query_projects_seen', { query: 'nobody_latest' })[0]?.value, 0, `${version}: and no project seen`);
     t.same(byLabel(s, 'gnocchi_provisioned_vcpus'), sim.liveVcpusByProject(), `${version}: the other query is unaffected`);
     const upstream = find(s, 'capacity_exporter_upstream_requests_total', { source: 'gnocchi', endpoint: '/v1/aggregates' });
-    t.same(upstream.map((x) => [x.labels.code, x.value]).sort(), (version === 'legacy' ? [['200', 1], ['400', 3]] : [['200', 1], ['404', 3]]).sort(), `${version}: answered as Gnocchi ${version === 'legacy' ? '4.4' : '4.5'} does`);
+    t.same(
+      upstream.map((x) => [x.labels.code, x.value]).sort(),
+      (version === 'legacy'
+        ? [
+            ['200', 1],
+            ['400', 3],
+          ]
+        : [
+            ['200', 1],
+            ['404', 3],
+          ]
+      ).sort(),
+      `${version}: answered as Gnocchi ${version === 'legacy' ? '4.4' : '4.5'} does`,
+    );
   }
 });
 
@@ -78,10 +99,19 @@ t.test('an instance whose policy lacks the asked granularity fails that query: G
 t.test('fill: 4.4 refuses the forward fill the config accepts, naming the query; 4.5 takes it; null gives the right totals on both', async (t) => {
   for (const version of ['legacy', 'current'] as const) {
     const sim = await startSim(t, { version });
-    const g = await startGnocchi(t, sim, { auth: adminPassword(sim), queries: [{ name: 'filled_forward', fill: 'ffill' }, { name: 'filled_null', fill: 'null' }, { name: 'filled_zero', fill: 0 }] });
+    const g = await startGnocchi(t, sim, {
+      auth: adminPassword(sim),
+      queries: [
+        { name: 'filled_forward', fill: 'ffill' },
+        { name: 'filled_null', fill: 'null' },
+        { name: 'filled_zero', fill: 0 },
+      ],
+    });
     const s = await g.samples();
     if (version === 'legacy') {
-      t.same(g.errors(), ['query filled_forward: /v1/aggregates: HTTP 400: Argument value error: Must be a float, \'dropna\' or \'null\' ("fill"); this Gnocchi takes a number, null or dropna for fill; ffill, bfill, full_ffill and full_bfill need Gnocchi 4.5 or later']);
+      t.same(g.errors(), [
+        "query filled_forward: /v1/aggregates: HTTP 400: Argument value error: Must be a float, 'dropna' or 'null' (\"fill\"); this Gnocchi takes a number, null or dropna for fill; ffill, bfill, full_ffill and full_bfill need Gnocchi 4.5 or later",
+      ]);
       t.same(byLabel(s, 'gnocchi_filled_forward'), new Map());
     } else {
       t.same(g.errors(), []);
@@ -103,9 +133,17 @@ t.test('a token without the admin role also counts the instances its project cre
   const own = sim.projects[0]!.id;
   const made = sim.createInstance(sim.projects[2]!.id, 'm1.xlarge', { createdByProjectId: own });
   const g = await startGnocchi(t, sim, {
-    auth: { keystone: { url: `${sim.keystone.url}/v3`, applicationCredentialId: sim.memberCredential.id, applicationCredentialSecret: sim.memberCredential.secret } },
+    auth: {
+      keystone: { url: `${sim.keystone.url}/v3`, applicationCredentialId: sim.memberCredential.id, applicationCredentialSecret: sim.memberCredential.secret },
+    },
   });
   const s = await g.samples();
-  t.same(byLabel(s, 'gnocchi_provisioned_vcpus'), new Map([[own, sim.liveVcpusByProject().get(own)], [made.projectId, 8]]));
+  t.same(
+    byLabel(s, 'gnocchi_provisioned_vcpus'),
+    new Map([
+      [own, sim.liveVcpusByProject().get(own)],
+      [made.projectId, 8],
+    ]),
+  );
   t.equal(find(s, 'gnocchi_query_projects_seen', { query: 'provisioned_vcpus' })[0]?.value, 2);
 });

@@ -73,7 +73,7 @@ for (const source of sources) {
       const f = families.get(s.name);
       return f && [...Object.keys(s.labels)].sort().join() !== ['target', ...f.labelNames].sort().join();
     });
-    t.same(mislabelled, [], 'every series carries exactly its family\'s labels and target');
+    t.same(mislabelled, [], "every series carries exactly its family's labels and target");
     t.notMatch(text, /\(no description\)/, 'no series rendered without HELP');
 
     const actual = `${kindText(text, `${source.kind}_`)}\n`;

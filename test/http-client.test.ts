@@ -20,7 +20,10 @@ const hang = () => new Promise<never>(() => {});
 
 /** Matches like its pattern for the first `times` paths that match, then never: a fault that heals. */
 class FaultTimes extends RegExp {
-  constructor(pattern: RegExp, private remaining: number) {
+  constructor(
+    pattern: RegExp,
+    private remaining: number,
+  ) {
     super(pattern.source, pattern.flags);
   }
 
@@ -97,8 +100,17 @@ t.test('sends Accept: application/json and a user-agent, joins base URL and path
   const { sim, http } = await setup(t, { baseUrl: '' });
   // A base URL with a path and a trailing slash, and a custom user-agent.
   const client = new HttpClient({
-    source: 'test', target: 't1', baseUrl: `${sim.url}/api/`, timeoutMs: 2000, retries: 0, maxResponseBytes: 1 << 20,
-    concurrency: 2, requestsPerSecond: 0, metrics: new SelfMetrics('test'), log: captureLogger().log, userAgent: 'probe/1.0',
+    source: 'test',
+    target: 't1',
+    baseUrl: `${sim.url}/api/`,
+    timeoutMs: 2000,
+    retries: 0,
+    maxResponseBytes: 1 << 20,
+    concurrency: 2,
+    requestsPerSecond: 0,
+    metrics: new SelfMetrics('test'),
+    log: captureLogger().log,
+    userAgent: 'probe/1.0',
   });
   t.teardown(() => client.close());
   sim.route('GET', '/api/items', () => ({ body: { items: [1, 2] }, headers: { 'x-upstream': 'sim' } }));
@@ -173,7 +185,12 @@ t.test('json and form bodies', async (t) => {
   t.same(json.data.body, { a: 1, s: 'x+y', nested: [true, null] });
   t.equal(json.data.raw, JSON.stringify({ a: 1, s: 'x+y', nested: [true, null] }));
 
-  const form = await http.request<Echo>({ method: 'POST', path: '/echo', route: '/echo', form: { grant_type: 'password', scope: 'read write', secret: 'a+b&c=d' } });
+  const form = await http.request<Echo>({
+    method: 'POST',
+    path: '/echo',
+    route: '/echo',
+    form: { grant_type: 'password', scope: 'read write', secret: 'a+b&c=d' },
+  });
   t.equal(form.data.type, 'application/x-www-form-urlencoded');
   t.equal(form.data.raw, 'grant_type=password&scope=read+write&secret=a%2Bb%26c%3Dd');
   t.same(form.data.body, { grant_type: 'password', scope: 'read write', secret: 'a+b&c=d' });
@@ -431,7 +448,10 @@ t.test('401: invalidate with the refused headers, one retry, success', async (t)
   const res = await http.request({ path: '/secure', route: '/secure', auth });
   t.same(res.data, { hello: 'you' });
   t.same(auth.refused, [{ authorization: 'Bearer t0' }], 'invalidated once with exactly the refused headers');
-  t.same(sim.log.map((r) => r.headers.authorization), ['Bearer t0', 'Bearer t1']);
+  t.same(
+    sim.log.map((r) => r.headers.authorization),
+    ['Bearer t0', 'Bearer t1'],
+  );
   t.same(await requestCounts(metrics, '/secure'), { '401': 1, '200': 1 }, 'the 401 retry works with retries=0: it is not a backoff retry');
 });
 
@@ -491,7 +511,13 @@ t.test('a request the upstream took and never answered says so when the cycle cu
   const ac = new AbortController();
   setTimeout(() => ac.abort(new Error('cycle deadline reached')), 300);
   const p = http.request({ method: 'POST', path: '/dies', route: '/dies', json: {}, signal: ac.signal });
-  await rejectsWith(t, p, RequestError, { code: 'aborted', message: /^\/dies: no response after (2\d\d|3\d\d) ms, then cancelled \(cycle deadline reached\)$/ }, 'sent, never answered');
+  await rejectsWith(
+    t,
+    p,
+    RequestError,
+    { code: 'aborted', message: /^\/dies: no response after (2\d\d|3\d\d) ms, then cancelled \(cycle deadline reached\)$/ },
+    'sent, never answered',
+  );
   const late = http.request({ path: '/queued', route: '/queued', signal: ac.signal });
   await rejectsWith(t, late, RequestError, { code: 'aborted', message: /^\/queued: cancelled \(cycle deadline reached\)$/ }, 'never sent: only cancelled');
 });
@@ -518,7 +544,10 @@ t.test('a cycle of requests on one signal adds one abort listener, and cancels t
   t.equal(getEventListeners(ac.signal, 'abort').length, 1, '200 requests, in flight and queued, share one listener');
   ac.abort();
   const outcomes = await Promise.allSettled(requests);
-  t.ok(outcomes.every((o) => o.status === 'rejected' && o.reason instanceof RequestError && o.reason.code === 'aborted'), 'every request rejected as aborted');
+  t.ok(
+    outcomes.every((o) => o.status === 'rejected' && o.reason instanceof RequestError && o.reason.code === 'aborted'),
+    'every request rejected as aborted',
+  );
   t.equal(sim.hits(/^\/slow\//), 4, 'only the requests in flight were ever sent');
 });
 
@@ -566,7 +595,10 @@ t.test('metrics: per attempt, by route template, durations observed', async (t) 
     /^capacity_exporter_upstream_requests_total\{source="test",target="t1",endpoint="\/items\/:id",code="200"\} 2$/m,
   );
   const all = parseExposition(await metrics.registry.getSingleMetricAsString('capacity_exporter_upstream_requests_total'));
-  t.notOk(all.some((s) => /\/items\/\d/.test(s.labels.endpoint ?? '')), 'no concrete id in any endpoint label');
+  t.notOk(
+    all.some((s) => /\/items\/\d/.test(s.labels.endpoint ?? '')),
+    'no concrete id in any endpoint label',
+  );
   const d = await durationCount(metrics, '/items/:id');
   t.equal(d.count, 4, 'one observation per attempt');
   t.ok(d.sum >= 4 * 0.015 && d.sum < 5, `durations in seconds (${d.sum})`);
@@ -587,7 +619,11 @@ t.test('the concurrency limit caps requests in flight', async (t) => {
     return { body: { n: Number(req.params.n) } };
   });
   const results = await Promise.all(Array.from({ length: 12 }, (_, n) => http.request<{ n: number }>({ path: `/work/${n}`, route: '/work/:n' })));
-  t.same(results.map((r) => r.data.n), Array.from({ length: 12 }, (_, n) => n), 'every answer goes to its request');
+  t.same(
+    results.map((r) => r.data.n),
+    Array.from({ length: 12 }, (_, n) => n),
+    'every answer goes to its request',
+  );
   t.equal(max, 3, 'exactly the limit in flight at the peak');
 
   max = 0;
@@ -609,10 +645,29 @@ t.test('TLS with a self-signed certificate', async (t) => {
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   const keyFile = join(dir, 'key.pem');
   const certFile = join(dir, 'cert.pem');
-  execFileSync('openssl', [
-    'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
-    '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', keyFile, '-out', certFile,
-  ], { stdio: 'ignore' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+      '-keyout',
+      keyFile,
+      '-out',
+      certFile,
+    ],
+    { stdio: 'ignore' },
+  );
   const cert = readFileSync(certFile);
   const { port, hits } = await rawServer(
     t,

@@ -9,7 +9,7 @@ const USED = 'intercloud_group_used_capacity_bytes_per_second';
 /** Worlds without generated capacities: each test sets the ones it checks. */
 const bare = { allocatedShare: 0, capacitiesShare: 0 };
 
-t.test('a group\'s allocatedCapacity: kbit/s to bytes per second, one series per group; null gives none', async (t) => {
+t.test("a group's allocatedCapacity: kbit/s to bytes per second, one series per group; null gives none", async (t) => {
   const h = await startIntercloud(t, { ...bare, organisations: 3, groupsPerOrg: 2, regionsPerGroup: 2 }, { discoveryInterval: '1ms' });
   const [own, child] = h.sim.organisations();
   const [a, b] = child!.groups;
@@ -18,7 +18,11 @@ t.test('a group\'s allocatedCapacity: kbit/s to bytes per second, one series per
   own!.groups[0]!.allocatedCapacity = 0;
   await h.cycle();
   const s = await h.samples();
-  t.same(find(s, ALLOCATED, { group_id: a!.id }), [{ name: ALLOCATED, labels: { target: 'ic', organisation_id: child!.id, group_id: a!.id }, value: 6_250_000 }], '50 Mbit/s');
+  t.same(
+    find(s, ALLOCATED, { group_id: a!.id }),
+    [{ name: ALLOCATED, labels: { target: 'ic', organisation_id: child!.id, group_id: a!.id }, value: 6_250_000 }],
+    '50 Mbit/s',
+  );
   t.equal(find(s, ALLOCATED, { group_id: b!.id })[0]?.value, 12_500_000, 'a numeric string is a number');
   t.equal(find(s, ALLOCATED, { group_id: own!.groups[0]!.id })[0]?.value, 0, 'zero is a value (the rules leave it out of the ratio)');
   t.equal(find(s, ALLOCATED).length, 3, 'groups whose allocatedCapacity is null have no series');
@@ -44,13 +48,26 @@ t.test('organisation capacities per region, in either shape, for the own organis
   const reseller = orgs.find((o) => o !== h.sim.root && o.children.length > 0)!;
   const leaf = orgs.find((o) => o.children.length === 0)!;
   h.sim.root.capacities = { europe: 1_000_000, japan: null };
-  reseller.capacities = [{ region: 'pacific', capacity: 2_000_000 }, { region: 'europe', capacity: '500000' }];
-  leaf.capacities = [{ name: 'north-america', capacity: 100_000 }, { region: 'japan', capacity: null }];
+  reseller.capacities = [
+    { region: 'pacific', capacity: 2_000_000 },
+    { region: 'europe', capacity: '500000' },
+  ];
+  leaf.capacities = [
+    { name: 'north-america', capacity: 100_000 },
+    { region: 'japan', capacity: null },
+  ];
   await h.cycle();
   const s = await h.samples();
   const of = (org: { id: string }) => find(s, CAPACITY, { organisation_id: org.id }).map((c) => [c.labels.region, c.value]);
   t.same(of(h.sim.root), [['europe', 125_000_000]], 'object of region -> kbit/s; a null region has no series');
-  t.same(of(reseller).sort(), [['europe', 62_500_000], ['pacific', 250_000_000]], 'list of {region, capacity}');
+  t.same(
+    of(reseller).sort(),
+    [
+      ['europe', 62_500_000],
+      ['pacific', 250_000_000],
+    ],
+    'list of {region, capacity}',
+  );
   t.same(of(leaf), [['north-america', 12_500_000]], 'the region may be called name');
   t.same(Object.keys(find(s, CAPACITY)[0]!.labels).sort(), ['organisation_id', 'region', 'target']);
   t.equal(find(s, CAPACITY).length, 4, 'organisations whose capacities are null have none');
@@ -66,13 +83,20 @@ t.test('capacities are discovery data: read again at each discovery, not at ever
   org.groups[0]!.allocatedCapacity = 1_000;
   const mark = h.sim.server.log.length;
   await h.cycle();
-  t.ok(h.sim.server.log.slice(mark).every((r) => r.path.endsWith('/run')), 'a value cycle only runs /run');
+  t.ok(
+    h.sim.server.log.slice(mark).every((r) => r.path.endsWith('/run')),
+    'a value cycle only runs /run',
+  );
   t.equal(find(await h.samples(), ALLOCATED).length, 0, 'not seen before the next discovery');
   t.equal(find(await h.samples(), CAPACITY).length, 0);
 });
 
-t.test('capacityUnit states the portal\'s unit', async (t) => {
-  for (const [unit, bytes] of [['Mbps', 6_250_000], ['kbps', 6_250], ['bps', 6.25]] as const) {
+t.test("capacityUnit states the portal's unit", async (t) => {
+  for (const [unit, bytes] of [
+    ['Mbps', 6_250_000],
+    ['kbps', 6_250],
+    ['bps', 6.25],
+  ] as const) {
     const h = await startIntercloud(t, { ...bare, organisations: 1, groupsPerOrg: 1, regionsPerGroup: 1 }, { discoveryInterval: '1ms', capacityUnit: unit });
     h.sim.root.groups[0]!.allocatedCapacity = 50;
     h.sim.root.capacities = { europe: 50 };
@@ -102,10 +126,18 @@ t.test('a malformed allocatedCapacity: a clear error; the allocated capacities o
     bad!.allocatedCapacity = odd;
     await h.cycle();
     const s = await h.samples();
-    t.match(h.errors(), [new RegExp(`organisation ${org!.id}: /groups: group ${bad!.id}: unexpected response: \\$\\[0\\]\\.allocatedCapacity should be a capacity`)], `${JSON.stringify(odd)}: named`);
-    t.same(find(s, ALLOCATED, { organisation_id: org!.id }), find(before, ALLOCATED, { organisation_id: org!.id }), 'its organisation\'s allocated capacities kept');
+    t.match(
+      h.errors(),
+      [new RegExp(`organisation ${org!.id}: /groups: group ${bad!.id}: unexpected response: \\$\\[0\\]\\.allocatedCapacity should be a capacity`)],
+      `${JSON.stringify(odd)}: named`,
+    );
+    t.same(
+      find(s, ALLOCATED, { organisation_id: org!.id }),
+      find(before, ALLOCATED, { organisation_id: org!.id }),
+      "its organisation's allocated capacities kept",
+    );
     t.equal(find(s, ALLOCATED, { group_id: other!.groups[0]!.id })[0]?.value, 5_000_000, 'other organisations updated');
-    t.equal(find(s, USED, { group_id: bad!.id, region })[0]?.value, 1_000, 'the group\'s used capacity still updated');
+    t.equal(find(s, USED, { group_id: bad!.id, region })[0]?.value, 1_000, "the group's used capacity still updated");
     t.equal(find(s, 'intercloud_group_info', { group_id: bad!.id }).length, 1);
   }
   t.equal(find(await h.samples(), 'capacity_exporter_collect_success', { target: 'ic' })[0]!.value, 0);
@@ -125,7 +157,13 @@ t.test('malformed capacities: a clear error of that organisation; its previous c
     ['lots', /\$\.capacities should be an object of region -> capacity or a list of \{region, capacity\}, got the string "lots"/],
     [{ europe: { gbps: 1 } }, /\$\.capacities\.europe should be a capacity \(a number >= 0\), got an object/],
     [[{ region: 'europe' }, { capacity: 5 }], /\$\.capacities\[1\] has no region \(region or name\)/],
-    [[{ region: 'europe', capacity: 1 }, { region: 'europe', capacity: 2 }], /\$\.capacities\[1\]: region europe is given twice/],
+    [
+      [
+        { region: 'europe', capacity: 1 },
+        { region: 'europe', capacity: 2 },
+      ],
+      /\$\.capacities\[1\]: region europe is given twice/,
+    ],
     [[7], /\$\.capacities\[0\] should be an object, got number 7/],
   ];
   for (const [odd, message] of cases) {
@@ -145,7 +183,7 @@ t.test('malformed capacities: a clear error of that organisation; its previous c
   t.equal(find(await h.samples(), CAPACITY, { organisation_id: org!.id }).length, 0, 'null now: no series');
 });
 
-t.test('an organisation that cannot be read keeps its capacities; a reseller\'s malformed capacities do not stop the walk', async (t) => {
+t.test("an organisation that cannot be read keeps its capacities; a reseller's malformed capacities do not stop the walk", async (t) => {
   const h = await startIntercloud(t, { ...bare, organisations: 5, depth: 3, groupsPerOrg: 1, regionsPerGroup: 1 }, { discoveryInterval: '1ms' });
   const orgs = h.sim.organisations();
   const reseller = orgs.find((o) => o !== h.sim.root && o.children.length > 0)!;
@@ -158,7 +196,13 @@ t.test('an organisation that cannot be read keeps its capacities; a reseller\'s 
   reseller.capacities = 'oops';
   await h.cycle();
   const s = await h.samples();
-  t.same(find(s, CAPACITY).map((c) => c.labels.region).sort(), ['europe', 'japan'], 'both kept');
+  t.same(
+    find(s, CAPACITY)
+      .map((c) => c.labels.region)
+      .sort(),
+    ['europe', 'japan'],
+    'both kept',
+  );
   t.equal(find(s, 'intercloud_organisation_info').length, orgs.length, 'the whole tree walked');
   t.equal(find(s, USED).length, find(before, USED).length, 'every used capacity still there');
   t.equal(h.errors().length, 2);
@@ -166,5 +210,8 @@ t.test('an organisation that cannot be read keeps its capacities; a reseller\'s 
   reseller.capacities = null;
   await h.cycle();
   t.same(h.errors(), []);
-  t.same(find(await h.samples(), CAPACITY).map((c) => c.labels.region), ['japan']);
+  t.same(
+    find(await h.samples(), CAPACITY).map((c) => c.labels.region),
+    ['japan'],
+  );
 });

@@ -20,7 +20,14 @@ t.test('two shards together cover every organisation and group exactly once', as
   const shards = await twoShards(t, sim);
   const [a, b] = await Promise.all(shards.map(async (h) => find(await h.samples(), 'intercloud_organisation_info').map((x) => x.labels.organisation_id!)));
   t.ok(a!.length > 0 && b!.length > 0, `both shards have work (${a!.length} / ${b!.length})`);
-  t.same([...a!, ...b!].sort(), sim.organisations().map((o) => o.id).sort(), 'union is the whole tree, no duplicates');
+  t.same(
+    [...a!, ...b!].sort(),
+    sim
+      .organisations()
+      .map((o) => o.id)
+      .sort(),
+    'union is the whole tree, no duplicates',
+  );
   t.ok(a!.includes(sim.root.id), 'the own organisation is in shard 0');
   const pairs = (await Promise.all(shards.map(async (h) => find(await h.samples(), USED)))).flat().map((x) => `${x.labels.group_id}|${x.labels.region}`);
   t.equal(pairs.length, sim.groups().length * 2);
@@ -32,7 +39,10 @@ t.test('a reseller that cannot be listed keeps its subtree in every shard', asyn
   const sim = new IntercloudSimulator({ seed: 12, organisations: 20, depth: 3, groupsPerOrg: 1, regionsPerGroup: 1, nullRate: 0, emptyRate: 0 });
   const shards = await twoShards(t, sim, { discoveryInterval: '1ms' });
   const below = (id: string): string[] => sim.organisation(id)!.children.flatMap((c) => [c, ...below(c)]);
-  const reseller = sim.organisations().filter((o) => o !== sim.root).sort((a, b) => below(b.id).length - below(a.id).length)[0]!;
+  const reseller = sim
+    .organisations()
+    .filter((o) => o !== sim.root)
+    .sort((a, b) => below(b.id).length - below(a.id).length)[0]!;
   const subtree = new Set(below(reseller.id));
   const used = async () =>
     (
@@ -59,5 +69,8 @@ t.test('the shard hash is stable and spreads organisations', async (t) => {
   t.equal(shardOf('anything', 'own', 1), 0);
   const counts = [0, 0, 0];
   for (let i = 0; i < 300; i++) counts[shardOf(`org-${i}`, 'own', 3)]! += 1;
-  t.ok(counts.every((c) => c > 70), `balanced: ${counts.join('/')}`);
+  t.ok(
+    counts.every((c) => c > 70),
+    `balanced: ${counts.join('/')}`,
+  );
 });

@@ -32,7 +32,8 @@ async function started(t: Test, opts: ConstructorParameters<typeof IntercloudSim
 }
 
 t.test('deterministic for a seed, different for another', async (t) => {
-  const shape = (s: IntercloudSimulator) => s.organisations().map((o) => [o.id, o.name, o.parentId, o.groups.map((g) => [g.irn, g.metrics.map((m) => m.name)])]);
+  const shape = (s: IntercloudSimulator) =>
+    s.organisations().map((o) => [o.id, o.name, o.parentId, o.groups.map((g) => [g.irn, g.metrics.map((m) => m.name)])]);
   const opts = { organisations: 20, depth: 3 };
   t.same(shape(new IntercloudSimulator({ seed: 5, ...opts })), shape(new IntercloudSimulator({ seed: 5, ...opts })));
   t.notSame(shape(new IntercloudSimulator({ seed: 6, ...opts })), shape(new IntercloudSimulator({ seed: 5, ...opts })));
@@ -48,7 +49,11 @@ t.test('scope: a child is only reachable with InterCloud-Scope set to it', async
   const group = child.groups[0]!;
   t.equal((await get(sim, `/organisations/${child.id}`)).status, 403, 'child organisation without scope');
   t.match((await get(sim, `/organisations/${child.id}`, { 'InterCloud-Scope': child.id })).body, { id: child.id });
-  t.same((await get<Identified[]>(sim, '/groups')).body.map((g) => g.id), sim.root.groups.map((g) => g.id), 'no scope: own groups');
+  t.same(
+    (await get<Identified[]>(sim, '/groups')).body.map((g) => g.id),
+    sim.root.groups.map((g) => g.id),
+    'no scope: own groups',
+  );
   t.match((await get(sim, '/groups', { 'intercloud-scope': child.id })).body, [{ id: group.id }]);
   t.equal((await get(sim, '/groups', { 'intercloud-scope': 'a9910752-3a6b-44db-88b0-ac558614ac99' })).status, 403, 'foreign scope');
   t.equal((await get(sim, `/metrics/query/irn/${group.irn}`)).status, 403, 'child group metrics without scope');
@@ -95,7 +100,8 @@ t.test('tokens: password grant, expiry, revocation', async (t) => {
   t.equal((await token(sim.basicToken, { ...grant, password: 'nope' })).status, 400);
   const ok = await token(sim.basicToken, grant);
   t.match(ok.body, { token_type: 'Bearer', expires_in: 0.2, scope: 'everything', access_token: String, refresh_token: String });
-  const me = (tk: string) => request(`${sim.url}/me/info`, { headers: { authorization: `Bearer ${tk}` } }).then(async (r) => (await r.body.dump(), r.statusCode));
+  const me = (tk: string) =>
+    request(`${sim.url}/me/info`, { headers: { authorization: `Bearer ${tk}` } }).then(async (r) => (await r.body.dump(), r.statusCode));
   t.equal(await me(ok.body.access_token), 200);
   await delay(250);
   t.equal(await me(ok.body.access_token), 401, 'expired');
@@ -110,7 +116,10 @@ t.test('groups carry allocatedCapacity (kbit/s or null) and flow counts; organis
   const groups = sim.groups();
   const allocated = groups.filter((g) => g.allocatedCapacity !== null);
   t.ok(allocated.length > 0 && allocated.length < groups.length, `some groups with an allocated capacity (${allocated.length} of ${groups.length})`);
-  t.ok(allocated.every((g) => typeof g.allocatedCapacity === 'number' && g.allocatedCapacity % 1_000 === 0), 'in kbit/s, sizes as sold');
+  t.ok(
+    allocated.every((g) => typeof g.allocatedCapacity === 'number' && g.allocatedCapacity % 1_000 === 0),
+    'in kbit/s, sizes as sold',
+  );
   t.ok(groups.some((g) => g.countFlowConnectors > 0) && groups.some((g) => g.countFlowLinks > 0), 'some flow connectors and links');
   const child = sim.organisations().find((o) => o !== sim.root && o.groups.some((g) => g.allocatedCapacity !== null))!;
   const listed = (await get<Array<Record<string, unknown>>>(sim, '/groups', { 'intercloud-scope': child.id })).body;
@@ -124,17 +133,27 @@ t.test('groups carry allocatedCapacity (kbit/s or null) and flow counts; organis
   const shapes = new Set(orgs.map((o) => (o.capacities === null ? 'null' : Array.isArray(o.capacities) ? 'list' : 'object')));
   t.same([...shapes].sort(), ['list', 'null', 'object'], 'capacities null, as an object of region -> kbit/s, or as a list');
   const withCapacities = orgs.find((o) => o !== sim.root && o.capacities !== null)!;
-  t.same((await get<{ capacities: unknown }>(sim, `/organisations/${withCapacities.id}`, { 'intercloud-scope': withCapacities.id })).body.capacities, withCapacities.capacities);
+  t.same(
+    (await get<{ capacities: unknown }>(sim, `/organisations/${withCapacities.id}`, { 'intercloud-scope': withCapacities.id })).body.capacities,
+    withCapacities.capacities,
+  );
   sim.root.capacities = { europe: '5000000', japan: null };
-  t.same((await get<{ capacities: unknown }>(sim, `/organisations/${sim.root.id}`)).body.capacities, { europe: '5000000', japan: null }, 'tests may set any JSON');
+  t.same(
+    (await get<{ capacities: unknown }>(sim, `/organisations/${sim.root.id}`)).body.capacities,
+    { europe: '5000000', japan: null },
+    'tests may set any JSON',
+  );
 });
 
-t.test('a seed\'s tree stays as it was before capacities and flow counts were drawn', async (t) => {
+t.test("a seed's tree stays as it was before capacities and flow counts were drawn", async (t) => {
   // Other tests rely on the shape of their seed's world (nesting, shards), so new fields draw from hashes, not the rng.
   const sim = new IntercloudSimulator({ seed: 7, organisations: 6, depth: 3, groupsPerOrg: [1, 2] });
   t.equal(sim.root.id, 'a099bf4f-ac9d-4f89-a63d-dbaf9bf739cd');
   t.equal(sim.root.groups[0]!.irn, 'irn:group:dbaf9bf739cd::ynpj198');
-  t.same(sim.organisations()[1]!.groups.map((g) => g.id), ['116cb471-7682-44bd-a2be-4da511fb4818', '9bd1950e-4245-4ddc-adab-b46a5379a6b3']);
+  t.same(
+    sim.organisations()[1]!.groups.map((g) => g.id),
+    ['116cb471-7682-44bd-a2be-4da511fb4818', '9bd1950e-4245-4ddc-adab-b46a5379a6b3'],
+  );
 });
 
 t.test('steady: values and nulls do not follow the clock', async (t) => {
@@ -148,7 +167,10 @@ t.test('steady: values and nulls do not follow the clock', async (t) => {
   for (const g of sim.root.groups) {
     const [a, b] = [await run(g, Date.parse('2020-06-24T13:00:00Z')), await run(g, Date.parse('2021-01-01T04:05:00Z'))];
     t.same(newest(a), newest(b), `${g.name}: the same newest value at any time`);
-    t.ok(a.every((v) => v === null || Number.isInteger(v)), 'whole bit/s');
+    t.ok(
+      a.every((v) => v === null || Number.isInteger(v)),
+      'whole bit/s',
+    );
     kinds.add(a.length === 0 ? 'empty' : a.every((v) => v === null) ? 'all null' : a.at(-1) === null ? 'newest null' : 'values');
   }
   t.same([...kinds].sort(), ['all null', 'empty', 'newest null', 'values'], 'every kind of series');

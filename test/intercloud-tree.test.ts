@@ -45,7 +45,10 @@ t.test('discovery is cached: a normal cycle only runs /run queries', async (t) =
   await h.cycle();
   const second = h.sim.server.log.slice(mark);
   t.equal(second.length, h.sim.groups().length * 2);
-  t.ok(second.every((r) => r.path.endsWith('/run')), 'only /run');
+  t.ok(
+    second.every((r) => r.path.endsWith('/run')),
+    'only /run',
+  );
 });
 
 t.test('discovery is refreshed once discoveryInterval has passed', async (t) => {
@@ -71,7 +74,12 @@ t.test('maxDepth stops the walk; the own organisation can be left out', async (t
   const h = await startIntercloud(t, { organisations: 8, depth: 4, groupsPerOrg: 1, regionsPerGroup: 1 }, { maxDepth: 1, includeOwnOrganisation: false });
   const s = await h.samples();
   const expected = h.sim.organisations().filter((o) => h.sim.depthOf(o.id) <= 1);
-  t.same(find(s, INFO).map((i) => i.labels.organisation_id).sort(), expected.map((o) => o.id).sort());
+  t.same(
+    find(s, INFO)
+      .map((i) => i.labels.organisation_id)
+      .sort(),
+    expected.map((o) => o.id).sort(),
+  );
   t.equal(find(s, 'intercloud_group_info', { organisation_id: h.sim.root.id }).length, 0, 'own groups left out');
   t.ok(find(s, 'intercloud_group_info').length > 0);
   t.match(h.logText(), /resellers at maxDepth: their children are not walked/);
@@ -81,7 +89,10 @@ t.test('maxDepth stops the walk; the own organisation can be left out', async (t
 t.test('maxDepth 0: only the own organisation', async (t) => {
   const h = await startIntercloud(t, { organisations: 4, groupsPerOrg: 1, regionsPerGroup: 1 }, { maxDepth: 0 });
   const s = await h.samples();
-  t.same(find(s, INFO).map((i) => i.labels.organisation_id), [h.sim.root.id]);
+  t.same(
+    find(s, INFO).map((i) => i.labels.organisation_id),
+    [h.sim.root.id],
+  );
   t.equal(h.sim.server.log.filter((r) => r.headers['intercloud-scope'] !== undefined).length, 0, 'no request about a child');
 });
 

@@ -11,7 +11,11 @@ t.test('value is the newest non-null point, converted from bit/s to bytes/s, wit
   const org = h.sim.organisations()[1]!;
   const group = h.sim.addGroup(org.id, 'Fixed', ['europe', 'japan', 'pacific']);
   const t0 = recentStep();
-  h.sim.setPoints(group.id, 'europe', [[iso(t0 - 600_000), 800], [iso(t0 - 300_000), 1600], [iso(t0), null]]);
+  h.sim.setPoints(group.id, 'europe', [
+    [iso(t0 - 600_000), 800],
+    [iso(t0 - 300_000), 1600],
+    [iso(t0), null],
+  ]);
   h.sim.setPoints(group.id, 'japan', []);
   h.sim.setPoints(group.id, 'pacific', [[iso(t0), null]]);
   await h.cycle();
@@ -55,7 +59,10 @@ t.test('generated worlds: null and empty series yield no series; values are plau
   for (const u of find(s, STAMP)) {
     if (!(u.value % 300 === 0 && u.value <= now && u.value >= now - 1800)) t.fail(`bad timestamp ${u.value}`);
   }
-  t.ok(used.every((u) => u.value > 0), 'values positive');
+  t.ok(
+    used.every((u) => u.value > 0),
+    'values positive',
+  );
 });
 
 t.test('a failing child organisation keeps its own previous series and does not fail the others', async (t) => {

@@ -40,7 +40,8 @@ t.test('every key as written', async (t) => {
 
 t.test('the info family carries external_ref only for a target with labels.externalRef', async (t) => {
   const infoLabels = (labels: Record<string, unknown>) => {
-    const target = parseConfig({ ixapi: [{ baseUrl: 'https://ix.example/api/v2', auth: { apiKey: 'k', apiSecret: 's' }, labels }] }, [ixapi], { env: {} }).targets[0]!.config;
+    const target = parseConfig({ ixapi: [{ baseUrl: 'https://ix.example/api/v2', auth: { apiKey: 'k', apiSecret: 's' }, labels }] }, [ixapi], { env: {} })
+      .targets[0]!.config;
     return ixapi.families(target).find((f) => f.name === 'ixapi_network_service_info')!.labelNames;
   };
   t.notOk(infoLabels({}).includes('external_ref'));

@@ -4,8 +4,7 @@ import { find, type ParsedSample } from './helpers/exposition.js';
 import { simulator, success, targetFor } from './helpers/ixapi-setup.js';
 import { startSource } from './helpers/source-harness.js';
 
-const serviceIds = (samples: ParsedSample[]) =>
-  new Set(find(samples, 'ixapi_network_service_info').map((x) => x.labels.network_service_id));
+const serviceIds = (samples: ParsedSample[]) => new Set(find(samples, 'ixapi_network_service_info').map((x) => x.labels.network_service_id));
 
 t.test('a decommissioned service that is gone (absent from the list, 404 on its own URL) loses its series', async (t) => {
   const sim = await simulator(t);
@@ -23,7 +22,11 @@ t.test('a decommissioned service that is gone (absent from the list, 404 on its 
       const s = await h.samples();
       t.equal(find(s, 'ixapi_network_service_state', { network_service_id: leaving.id, state: 'decommission_requested' })[0]!.value, 1);
       t.equal(find(s, 'ixapi_network_service_decommission_timestamp_seconds', { network_service_id: leaving.id }).length, 1);
-      t.equal(find(s, 'ixapi_network_service_config_decommission_timestamp_seconds', { network_service_id: leaving.id }).length, configIds.length, 'its configs go with it');
+      t.equal(
+        find(s, 'ixapi_network_service_config_decommission_timestamp_seconds', { network_service_id: leaving.id }).length,
+        configIds.length,
+        'its configs go with it',
+      );
     }
   }
   t.ok(seenRequested, 'passed through decommission_requested');
@@ -33,8 +36,15 @@ t.test('a decommissioned service that is gone (absent from the list, 404 on its 
   await h.cycle();
   const s = await h.samples();
   t.equal(success(s), 1);
-  t.same(s.filter((x) => x.labels.network_service_id === leaving.id), [], 'no series of the service or its configs');
-  t.same(s.filter((x) => configIds.includes(x.labels.network_service_config_id ?? '')), []);
+  t.same(
+    s.filter((x) => x.labels.network_service_id === leaving.id),
+    [],
+    'no series of the service or its configs',
+  );
+  t.same(
+    s.filter((x) => configIds.includes(x.labels.network_service_config_id ?? '')),
+    [],
+  );
   t.ok(serviceIds(s).size > 0, 'the other services remain');
 });
 
@@ -61,7 +71,11 @@ t.test('a 404 on one list fails only that part: its series are kept, the other l
   const s = await h.samples();
   t.equal(success(s), 0);
   t.match(h.errors(), [/^\/network-service-configs: HTTP 404/]);
-  t.equal(find(s, 'ixapi_network_service_config_state', { network_service_config_id: config.id, state: 'operator' })[0]!.value, 0, 'configs: previous series kept');
+  t.equal(
+    find(s, 'ixapi_network_service_config_state', { network_service_config_id: config.id, state: 'operator' })[0]!.value,
+    0,
+    'configs: previous series kept',
+  );
   t.equal(find(s, 'ixapi_network_service_state', { network_service_id: service.id, state: 'operator' })[0]!.value, 1, 'services current');
   t.equal(find(s, 'ixapi_connection_state', { connection_id: connection.id, state: 'operator' })[0]!.value, 1, 'connections current');
 
@@ -92,7 +106,10 @@ t.test('networkServiceTypes: one filtered request per type, each its own part', 
   t.same(new Set(find(s, 'ixapi_network_service_info').map((x) => x.labels.service_type)), new Set(['cloud_vc', 'exchange_lan']));
   const types = sim.server.log.filter((r) => r.path === '/api/v2/network-services').map((r) => new URL(r.url, 'http://x').searchParams.get('type'));
   t.same(types.sort(), ['cloud_vc', 'exchange_lan']);
-  t.notOk(find(s, 'ixapi_network_service_config_state').some((x) => !want.some((w) => w.id === x.labels.network_service_id)), 'configs of the same types only');
+  t.notOk(
+    find(s, 'ixapi_network_service_config_state').some((x) => !want.some((w) => w.id === x.labels.network_service_id)),
+    'configs of the same types only',
+  );
 
   const lan = want.find((x) => x.type === 'exchange_lan')!;
   const cloud = want.find((x) => x.type === 'cloud_vc')!;

@@ -36,7 +36,11 @@ t.test('every known state and an unknown one, for services, configs and connecti
     for (const series of checks) {
       const known = (STATES as readonly string[]).includes(state);
       t.equal(series.length, known ? 11 : 12, `${state}: one series per known state${known ? '' : ' plus the unknown one'}`);
-      t.same(series.filter((x) => x.value === 1).map((x) => x.labels.state), [state], `${state}: only the current state is 1`);
+      t.same(
+        series.filter((x) => x.value === 1).map((x) => x.labels.state),
+        [state],
+        `${state}: only the current state is 1`,
+      );
       t.same(new Set(series.map((x) => x.labels.state)), new Set([...STATES, state]));
     }
   }
@@ -52,34 +56,54 @@ t.test('service info, capacity in bytes per second, null capacity, status by sev
   const s = await h.samples();
 
   const info = find(s, 'ixapi_network_service_info', { network_service_id: a!.id });
-  t.same(info.map((x) => x.labels), [{
-    target: 'ixapi',
-    network_service_id: a!.id,
-    service_type: a!.type,
-    product_offering: a!.productOffering,
-    managing_account: a!.managingAccount,
-    consuming_account: a!.consumingAccount,
-  }], 'no external_ref unless labels.externalRef');
+  t.same(
+    info.map((x) => x.labels),
+    [
+      {
+        target: 'ixapi',
+        network_service_id: a!.id,
+        service_type: a!.type,
+        product_offering: a!.productOffering,
+        managing_account: a!.managingAccount,
+        consuming_account: a!.consumingAccount,
+      },
+    ],
+    'no external_ref unless labels.externalRef',
+  );
   t.equal(info[0]!.value, 1);
   t.notMatch((await h.scrape()).text, /IX:Service:23042/, 'the sensitive free text is nowhere');
-  t.same(find(s, 'ixapi_network_service_capacity_bytes_per_second', { network_service_id: a!.id }).map((x) => x.value), [200 * MBPS], '200 Mbit/s = 25 MB/s');
+  t.same(
+    find(s, 'ixapi_network_service_capacity_bytes_per_second', { network_service_id: a!.id }).map((x) => x.value),
+    [200 * MBPS],
+    '200 Mbit/s = 25 MB/s',
+  );
   t.same(find(s, 'ixapi_network_service_capacity_bytes_per_second', { network_service_id: b!.id }), [], 'null capacity: no series, not 0');
 
   const sev = Object.fromEntries(find(s, 'ixapi_network_service_status_messages', { network_service_id: a!.id }).map((x) => [x.labels.severity, x.value]));
   t.same(sev, { ...NO_MESSAGES, error: 2, informational: 1 });
-  t.equal(find(s, 'ixapi_network_service_status_messages', { network_service_id: b!.id }).reduce((n, x) => n + x.value, 0), 0);
+  t.equal(
+    find(s, 'ixapi_network_service_status_messages', { network_service_id: b!.id }).reduce((n, x) => n + x.value, 0),
+    0,
+  );
 
-  t.same(find(s, 'ixapi_network_service_decommission_timestamp_seconds', { network_service_id: a!.id }).map((x) => x.value), [Date.UTC(2022, 7, 24) / 1000]);
+  t.same(
+    find(s, 'ixapi_network_service_decommission_timestamp_seconds', { network_service_id: a!.id }).map((x) => x.value),
+    [Date.UTC(2022, 7, 24) / 1000],
+  );
   t.same(find(s, 'ixapi_network_service_decommission_timestamp_seconds', { network_service_id: b!.id }), [], '"" means none planned');
 
   a!.decommissionAt = '2024-05-01T12:30:00';
   (a as { externalRef: unknown }).externalRef = 42;
   await h.cycle();
   t.same(h.errors(), [], 'external_ref is not read unless exported: no shape of it fails the list');
-  t.same(find(await h.samples(), 'ixapi_network_service_decommission_timestamp_seconds', { network_service_id: a!.id }).map((x) => x.value), [Date.UTC(2024, 4, 1, 12, 30) / 1000], 'a date-time without offset is UTC');
+  t.same(
+    find(await h.samples(), 'ixapi_network_service_decommission_timestamp_seconds', { network_service_id: a!.id }).map((x) => x.value),
+    [Date.UTC(2024, 4, 1, 12, 30) / 1000],
+    'a date-time without offset is UTC',
+  );
 });
 
-t.test('labels.externalRef: external_ref on the info series, declared by the target\'s own family list', async (t) => {
+t.test("labels.externalRef: external_ref on the info series, declared by the target's own family list", async (t) => {
   const sim = await simulator(t);
   const h = await startSource(t, ixapi, targetFor(sim, { labels: { externalRef: true } }), sim);
   const [a, b] = [...sim.services.values()];
@@ -87,8 +111,16 @@ t.test('labels.externalRef: external_ref on the info series, declared by the tar
   b!.externalRef = null;
   await h.cycle();
   const s = await h.samples();
-  t.same(find(s, 'ixapi_network_service_info', { network_service_id: a!.id }).map((x) => x.labels.external_ref), ['IX:Service:"23042"\\A'], 'escaped and read back');
-  t.same(find(s, 'ixapi_network_service_info', { network_service_id: b!.id }).map((x) => x.labels.external_ref), [''], 'null: empty');
+  t.same(
+    find(s, 'ixapi_network_service_info', { network_service_id: a!.id }).map((x) => x.labels.external_ref),
+    ['IX:Service:"23042"\\A'],
+    'escaped and read back',
+  );
+  t.same(
+    find(s, 'ixapi_network_service_info', { network_service_id: b!.id }).map((x) => x.labels.external_ref),
+    [''],
+    'null: empty',
+  );
   const target = parseConfig({ ixapi: [{ name: 'ixapi', ...targetFor(sim, { labels: { externalRef: true } }) }] }, [ixapi], { env: {} }).targets[0]!.config;
   const family = ixapi.families(target).find((f) => f.name === 'ixapi_network_service_info')!;
   t.same([...family.labelNames].sort(), ['consuming_account', 'external_ref', 'managing_account', 'network_service_id', 'product_offering', 'service_type']);
@@ -128,12 +160,23 @@ t.test('configs and connections: status messages by severity and decommission ti
   const bySeverity = (name: string, labels: Record<string, string>) => Object.fromEntries(find(s, name, labels).map((x) => [x.labels.severity, x.value]));
   t.same(bySeverity('ixapi_network_service_config_status_messages', { network_service_config_id: c0!.id }), { ...NO_MESSAGES, critical: 1, warning: 2 });
   t.same(bySeverity('ixapi_network_service_config_status_messages', { network_service_config_id: c1!.id }), NO_MESSAGES, 'every severity, 0 when none');
-  t.same(find(s, 'ixapi_network_service_config_status_messages', { network_service_config_id: c0!.id }).map((x) => x.labels.network_service_id), Array(8).fill(c0!.networkService), 'with the service it configures');
-  t.same(bySeverity('ixapi_connection_status_messages', { connection_id: k0!.id }), { ...NO_MESSAGES, emergency: 1, debug: 1, 9: 1 }, 'a severity outside syslog\'s as itself');
+  t.same(
+    find(s, 'ixapi_network_service_config_status_messages', { network_service_config_id: c0!.id }).map((x) => x.labels.network_service_id),
+    Array(8).fill(c0!.networkService),
+    'with the service it configures',
+  );
+  t.same(
+    bySeverity('ixapi_connection_status_messages', { connection_id: k0!.id }),
+    { ...NO_MESSAGES, emergency: 1, debug: 1, 9: 1 },
+    "a severity outside syslog's as itself",
+  );
   t.same(bySeverity('ixapi_connection_status_messages', { connection_id: k1!.id }), NO_MESSAGES);
 
   const decommission = (name: string, labels: Record<string, string>) => find(s, name, labels).map((x) => x.value);
-  t.same(decommission('ixapi_network_service_config_decommission_timestamp_seconds', { network_service_config_id: c0!.id, network_service_id: c0!.networkService }), [Date.UTC(2025, 2, 31) / 1000]);
+  t.same(
+    decommission('ixapi_network_service_config_decommission_timestamp_seconds', { network_service_config_id: c0!.id, network_service_id: c0!.networkService }),
+    [Date.UTC(2025, 2, 31) / 1000],
+  );
   t.same(decommission('ixapi_network_service_config_decommission_timestamp_seconds', { network_service_config_id: c1!.id }), [], 'null: none planned');
   t.same(decommission('ixapi_connection_decommission_timestamp_seconds', { connection_id: k0!.id }), [Date.UTC(2025, 3, 30, 18) / 1000]);
   t.same(decommission('ixapi_connection_decommission_timestamp_seconds', { connection_id: k1!.id }), [], 'absent: none planned');
@@ -161,9 +204,10 @@ t.test('connections: speed, allocated and limit in bytes per second; null limit 
   t.same(val('ixapi_connection_capacity_allocation_limit_bytes_per_second', c3!.id), [], 'no limit: no series');
   t.same(val('ixapi_connection_speed_bytes_per_second', c3!.id), []);
   t.same(val('ixapi_connection_capacity_allocated_bytes_per_second', c3!.id), [c3!.capacityAllocated * MBPS]);
-  t.same(find(s, 'ixapi_connection_info', { connection_id: c0!.id }).map((x) => x.labels), [
-    { target: 'ixapi', connection_id: c0!.id, name: c0!.name, pop: c0!.pop, mode: c0!.mode },
-  ]);
+  t.same(
+    find(s, 'ixapi_connection_info', { connection_id: c0!.id }).map((x) => x.labels),
+    [{ target: 'ixapi', connection_id: c0!.id, name: c0!.name, pop: c0!.pop, mode: c0!.mode }],
+  );
 });
 
 t.test('a malformed service list fails that list only, with the JSON path in the error', async (t) => {
@@ -176,8 +220,16 @@ t.test('a malformed service list fails that list only, with the JSON path in the
   connection.capacityAllocated = 1234;
   await h.cycle();
   const s = await h.samples();
-  t.same(find(s, 'ixapi_network_service_state', { network_service_id: service.id, state: 'archived' }).map((x) => x.value), [0], 'previous service series kept');
-  t.same(find(s, 'ixapi_connection_capacity_allocated_bytes_per_second', { connection_id: connection.id }).map((x) => x.value), [1234 * MBPS], 'connections still current');
+  t.same(
+    find(s, 'ixapi_network_service_state', { network_service_id: service.id, state: 'archived' }).map((x) => x.value),
+    [0],
+    'previous service series kept',
+  );
+  t.same(
+    find(s, 'ixapi_connection_capacity_allocated_bytes_per_second', { connection_id: connection.id }).map((x) => x.value),
+    [1234 * MBPS],
+    'connections still current',
+  );
   t.equal(success(s), 0);
   t.match(h.errors().join('\n'), /network-services\[\d\]\.capacity should be a number/);
 });

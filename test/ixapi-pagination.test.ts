@@ -5,8 +5,7 @@ import { find, type ParsedSample } from './helpers/exposition.js';
 import { simulator, success, targetFor } from './helpers/ixapi-setup.js';
 import { startSource } from './helpers/source-harness.js';
 
-const serviceIds = (samples: ParsedSample[]) =>
-  new Set(find(samples, 'ixapi_network_service_info').map((x) => x.labels.network_service_id));
+const serviceIds = (samples: ParsedSample[]) => new Set(find(samples, 'ixapi_network_service_info').map((x) => x.labels.network_service_id));
 
 /** page_limit and page_offset of each request for the network service list, in order. */
 const servicePages = (sim: IxapiSimulator) =>
@@ -20,7 +19,15 @@ t.test('schema 2.7: page_limit/page_offset followed to the end of each list', as
   const h = await startSource(t, ixapi, targetFor(sim, { pageLimit: 3 }), sim);
   const s = await h.samples();
   t.same(serviceIds(s), new Set(sim.services.keys()), 'all 7 services');
-  t.same(servicePages(sim), [['3', '0'], ['3', '3'], ['3', '6']], '206, 206, then a short 200');
+  t.same(
+    servicePages(sim),
+    [
+      ['3', '0'],
+      ['3', '3'],
+      ['3', '6'],
+    ],
+    '206, 206, then a short 200',
+  );
   t.equal(find(s, 'ixapi_network_service_config_state', { state: 'requested' }).length, sim.configs.size, 'every config');
   t.equal(find(s, 'ixapi_connection_info').length, sim.connections.size);
 });
@@ -31,7 +38,13 @@ t.test('a server that caps pages below page_limit and answers 206: every page re
   const s = await h.samples();
   t.equal(success(s), 1);
   t.same(serviceIds(s), new Set(sim.services.keys()), 'all 9 services, not the first 2');
-  t.same(servicePages(sim), [['5', '0'], ['5', '2'], ['5', '4'], ['5', '6'], ['5', '8']]);
+  t.same(servicePages(sim), [
+    ['5', '0'],
+    ['5', '2'],
+    ['5', '4'],
+    ['5', '6'],
+    ['5', '8'],
+  ]);
   t.equal(find(s, 'ixapi_network_service_config_state', { state: 'requested' }).length, sim.configs.size, 'every config');
 });
 
@@ -39,7 +52,11 @@ t.test('full pages answered 200 are followed until an empty page', async (t) => 
   const sim = await simulator(t, { services: 6, pagination: true, partialContent: false });
   const h = await startSource(t, ixapi, targetFor(sim, { pageLimit: 3 }), sim);
   t.same(serviceIds(await h.samples()), new Set(sim.services.keys()));
-  t.same(servicePages(sim), [['3', '0'], ['3', '3'], ['3', '6']]);
+  t.same(servicePages(sim), [
+    ['3', '0'],
+    ['3', '3'],
+    ['3', '6'],
+  ]);
 });
 
 t.test('a server that ignores page_offset yet promises more (206): the repeat ends the list as an error, previous series kept', async (t) => {
@@ -52,7 +69,14 @@ t.test('a server that ignores page_offset yet promises more (206): the repeat en
   sim.server.log.length = 0;
   await h.cycle();
   const s = await h.samples();
-  t.same(servicePages(sim), [['3', '0'], ['3', '3']], 'stops at the first page seen twice');
+  t.same(
+    servicePages(sim),
+    [
+      ['3', '0'],
+      ['3', '3'],
+    ],
+    'stops at the first page seen twice',
+  );
   t.equal(success(s), 0);
   t.match(h.errors(), [/^\/network-services: .*206 Partial Content.*page_offset/]);
   t.same(serviceIds(s), serviceIds(before), 'no service lost');
@@ -86,14 +110,24 @@ t.test('a server before 2.7 that refuses page_limit with 400: one unpaged reques
   t.same(h.errors(), []);
   t.same(serviceIds(s), new Set(sim.services.keys()), 'all 7 services');
   t.equal(find(s, 'ixapi_connection_info').length, sim.connections.size, 'and every connection');
-  t.same(servicePages(sim), [['3', '0'], [null, null]], 'refused once, then read whole');
+  t.same(
+    servicePages(sim),
+    [
+      ['3', '0'],
+      [null, null],
+    ],
+    'refused once, then read whole',
+  );
 
   sim.server.log.length = 0;
   await h.cycle();
   t.same(servicePages(sim), [[null, null]], 'the next cycle sends no page_limit at all');
   t.equal(sim.server.hits('/api/v2/connections'), 1);
   t.equal(success(await h.samples()), 1);
-  const warnings = h.logText().split('\n').filter((l) => l.includes('page_limit'));
+  const warnings = h
+    .logText()
+    .split('\n')
+    .filter((l) => l.includes('page_limit'));
   t.equal(warnings.length, 1, `logged once for the target: ${warnings.join('\n')}`);
   t.match(warnings[0], /"level":40/);
 });
@@ -108,7 +142,15 @@ t.test('a 400 that unpaged requests get too is an error of the list, not a reaso
   sim.server.log.length = 0;
   await h.cycle();
   t.same(h.errors(), []);
-  t.same(servicePages(sim), [['3', '0'], ['3', '3'], ['3', '6']], 'still paged');
+  t.same(
+    servicePages(sim),
+    [
+      ['3', '0'],
+      ['3', '3'],
+      ['3', '6'],
+    ],
+    'still paged',
+  );
   t.notMatch(h.logText(), /page_limit/);
 });
 
@@ -127,5 +169,9 @@ t.test('pageLimit 0 against a server that pages anyway (its own page size, 206):
   const s = await h.samples();
   t.equal(success(s), 1);
   t.same(serviceIds(s), new Set(sim.services.keys()), 'all 7 services, not the first page');
-  t.same(servicePages(sim), [[null, null], [null, '3'], [null, '6']]);
+  t.same(servicePages(sim), [
+    [null, null],
+    [null, '3'],
+    [null, '6'],
+  ]);
 });

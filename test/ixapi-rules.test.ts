@@ -22,7 +22,9 @@ t.test('end to end: the demo world, as scraped, makes the error and allocation a
   const inError = find(samples, 'ixapi_network_service_state', { state: 'error' }).filter((x) => x.value === 1).length;
   t.ok(inError >= 1);
   const series = samples.map((x) => ({
-    series: `${x.name}{${Object.entries({ job: 'capacity-exporter', instance: 'exporter:10064', ...x.labels }).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(',')}}`,
+    series: `${x.name}{${Object.entries({ job: 'capacity-exporter', instance: 'exporter:10064', ...x.labels })
+      .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+      .join(',')}}`,
     values: `${x.value}x30`,
   }));
   const dir = mkdtempSync(join(tmpdir(), 'ixapi-e2e-'));
@@ -30,20 +32,22 @@ t.test('end to end: the demo world, as scraped, makes the error and allocation a
   const unit = {
     rule_files: [rules],
     evaluation_interval: '1m',
-    tests: [{
-      interval: '1m',
-      input_series: series,
-      promql_expr_test: [
-        {
-          expr: 'count by (alertname) (ALERTS{alertstate="firing", alertname=~"Ixapi.*"})',
-          eval_time: '20m',
-          exp_samples: [
-            { labels: '{alertname="IxapiNetworkServiceError"}', value: inError },
-            { labels: '{alertname="IxapiConnectionAllocationHigh"}', value: 1 },
-          ],
-        },
-      ],
-    }],
+    tests: [
+      {
+        interval: '1m',
+        input_series: series,
+        promql_expr_test: [
+          {
+            expr: 'count by (alertname) (ALERTS{alertstate="firing", alertname=~"Ixapi.*"})',
+            eval_time: '20m',
+            exp_samples: [
+              { labels: '{alertname="IxapiNetworkServiceError"}', value: inError },
+              { labels: '{alertname="IxapiConnectionAllocationHigh"}', value: 1 },
+            ],
+          },
+        ],
+      },
+    ],
   };
   writeFileSync(join(dir, 'e2e.test.yml'), JSON.stringify(unit));
   const r = promtool('test', 'rules', join(dir, 'e2e.test.yml'));

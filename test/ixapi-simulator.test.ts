@@ -33,16 +33,35 @@ t.test('services walk their lifecycle one step per tick; one stays in error; con
   for (let i = 0; i < 10; i++) {
     sim.tick();
     record();
-    t.ok([...sim.services.values()].some((s) => s.state === 'error'), `a service in error after tick ${i + 1}`);
+    t.ok(
+      [...sim.services.values()].some((s) => s.state === 'error'),
+      `a service in error after tick ${i + 1}`,
+    );
     t.equal(sim.services.size, 12, 'gone services are replaced (respawn)');
   }
   t.equal(provisioning!.state, 'production', 'requested -> ... -> production');
-  for (const state of ['requested', 'allocated', 'testing', 'production', 'production_change_pending', 'decommission_requested', 'error', 'operator', 'scheduled']) {
+  for (const state of [
+    'requested',
+    'allocated',
+    'testing',
+    'production',
+    'production_change_pending',
+    'decommission_requested',
+    'error',
+    'operator',
+    'scheduled',
+  ]) {
     t.ok(seen.has(state), `the world passes through ${state}`);
   }
   const ratios = [...sim.connections.values()].map((c) => (c.capacityAllocationLimit === null ? null : c.capacityAllocated / c.capacityAllocationLimit));
-  t.ok(ratios.some((r) => r !== null && r > 0.9), 'a connection above 90 % of its limit');
-  t.ok(ratios.some((r) => r !== null && r < 0.9), 'and some under');
+  t.ok(
+    ratios.some((r) => r !== null && r > 0.9),
+    'a connection above 90 % of its limit',
+  );
+  t.ok(
+    ratios.some((r) => r !== null && r < 0.9),
+    'and some under',
+  );
   t.ok(ratios.includes(null), 'and one without a limit');
 });
 
@@ -64,20 +83,26 @@ t.test('the API really carries cloud keys (so the secret scans are meaningful) a
   const sim = new IxapiSimulator({ seed: 9 });
   await sim.listen();
   t.teardown(() => sim.close());
-  const token = await (await fetch(sim.tokenUrl, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ grant_type: 'client_credentials', client_id: sim.credentials.clientId, client_secret: sim.credentials.clientSecret }),
-  })).json() as { access_token: string; expires_in: number; token_type: string };
+  const token = (await (
+    await fetch(sim.tokenUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'client_credentials', client_id: sim.credentials.clientId, client_secret: sim.credentials.clientSecret }),
+    })
+  ).json()) as { access_token: string; expires_in: number; token_type: string };
   t.equal(token.token_type, 'Bearer');
   t.equal(token.expires_in, 3600);
-  const get = async (path: string) => (await fetch(`${sim.baseUrl}${path}`, { headers: { authorization: `Bearer ${token.access_token}` } })).json() as Promise<Array<Record<string, unknown>>>;
+  const get = async (path: string) =>
+    (await fetch(`${sim.baseUrl}${path}`, { headers: { authorization: `Bearer ${token.access_token}` } })).json() as Promise<Array<Record<string, unknown>>>;
   const all = await get('/network-services');
   t.ok(all.some((s) => typeof s.cloud_key === 'string' && (s.cloud_key as string).length > 8));
   const cloud = await get('/network-services?type=cloud_vc');
   t.ok(cloud.length > 0 && cloud.every((s) => s.type === 'cloud_vc'));
   const ids = all.slice(0, 2).map((s) => s.id as string);
-  t.same((await get(`/network-services?id=${ids.join(',')}`)).map((s) => s.id), ids);
+  t.same(
+    (await get(`/network-services?id=${ids.join(',')}`)).map((s) => s.id),
+    ids,
+  );
   t.same((await get('/network-services?no_such_filter=1')).length, all.length, 'unknown filters are ignored');
 });
 
@@ -112,7 +137,7 @@ t.test('paging as schema 2.7 has it: 206 while more follow, pages capped below p
   t.match(await get('/network-services'), { status: 200, body: { length: 7 } }, 'and everything without it');
 });
 
-t.test('worldTime: the world\'s dates and status timestamps do not follow the clock', async (t) => {
+t.test("worldTime: the world's dates and status timestamps do not follow the clock", async (t) => {
   const worldTime = Date.UTC(2025, 5, 1, 12);
   const world = (now: number) => {
     const sim = new IxapiSimulator({ seed: 3, services: 12, worldTime, now: () => now });
@@ -132,7 +157,13 @@ t.test('demo(): an exporter on the demo target shows IX-API series, a service in
   const h = await startIxapiDemo(t);
   const s = await h.samples();
   t.equal(success(s), 1);
-  t.ok(find(s, 'ixapi_network_service_state', { state: 'error' }).some((x) => x.value === 1), 'a service in error');
+  t.ok(
+    find(s, 'ixapi_network_service_state', { state: 'error' }).some((x) => x.value === 1),
+    'a service in error',
+  );
   const limits = new Map(find(s, 'ixapi_connection_capacity_allocation_limit_bytes_per_second').map((x) => [x.labels.connection_id, x.value]));
-  t.ok(find(s, 'ixapi_connection_capacity_allocated_bytes_per_second').some((x) => x.value / (limits.get(x.labels.connection_id!) ?? Infinity) > 0.9), 'a connection above 90 %');
+  t.ok(
+    find(s, 'ixapi_connection_capacity_allocated_bytes_per_second').some((x) => x.value / (limits.get(x.labels.connection_id!) ?? Infinity) > 0.9),
+    'a connection above 90 %',
+  );
 });

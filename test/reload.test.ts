@@ -32,7 +32,14 @@ async function setup(t: Test, targets: (url: string, dir: string) => Record<stri
   return { up, url, dir, exporter, write, logText: captured.text };
 }
 
-const target = (name: string, url: string, extra: Record<string, unknown> = {}) => ({ name, baseUrl: url, interval: '1h', retries: 0, auth: { token: FAKE_TOKEN }, ...extra });
+const target = (name: string, url: string, extra: Record<string, unknown> = {}) => ({
+  name,
+  baseUrl: url,
+  interval: '1h',
+  retries: 0,
+  auth: { token: FAKE_TOKEN },
+  ...extra,
+});
 
 t.test('unchanged targets keep their snapshot and schedule; a changed one restarts; a new one starts; a removed one vanishes at once', async (t) => {
   const { up, url, exporter, write } = await setup(t, (u) => ({ fake: [target('keep', u), target('change', u), target('drop', u)] }));
@@ -49,7 +56,11 @@ t.test('unchanged targets keep their snapshot and schedule; a changed one restar
   t.equal(exporter.store.get('fake', 'change')!.config.timeout, 10_000);
 
   const right = await scrape(exporter.url);
-  t.same([...new Set(find(right.samples, 'fake_item_value').map((s) => s.labels.target))].sort(), ['change', 'keep'], 'the restarted target\'s series carried over; the new one has none yet; the removed one is gone');
+  t.same(
+    [...new Set(find(right.samples, 'fake_item_value').map((s) => s.labels.target))].sort(),
+    ['change', 'keep'],
+    "the restarted target's series carried over; the new one has none yet; the removed one is gone",
+  );
   t.same(find(right.samples, 'capacity_exporter_collect_success', { target: 'drop' }), [], 'no self-metric of the removed target is left to alert on');
   t.same(find(right.samples, 'capacity_exporter_upstream_requests_total', { target: 'drop' }), []);
   t.same(find(right.samples, 'capacity_exporter_upstream_request_duration_seconds_count', { target: 'drop' }), []);
@@ -66,10 +77,21 @@ t.test('a bad file keeps the old configuration running and says every problem', 
   const before = find((await scrape(exporter.url)).samples, 'capacity_exporter_config_last_reload_success_timestamp_seconds')[0]!.value;
   write({ server: { port: 'x' }, fake: [target('a', url, { interval: 'often', colour: 'blue' })] });
   const outcome = await exporter.reload('test');
-  t.same(outcome, { ok: false, problems: ['server.port: ports must be within range 0 - 65535', 'fake[0].interval: must be a duration with its unit, such as 30s, 5m or 1h', 'fake[0].colour: unknown key'] });
+  t.same(outcome, {
+    ok: false,
+    problems: [
+      'server.port: ports must be within range 0 - 65535',
+      'fake[0].interval: must be a duration with its unit, such as 30s, 5m or 1h',
+      'fake[0].colour: unknown key',
+    ],
+  });
   const s = await scrape(exporter.url);
   t.equal(find(s.samples, 'capacity_exporter_config_last_reload_successful')[0]?.value, 0);
-  t.equal(find(s.samples, 'capacity_exporter_config_last_reload_success_timestamp_seconds')[0]?.value, before, 'the running config is still the one loaded before');
+  t.equal(
+    find(s.samples, 'capacity_exporter_config_last_reload_success_timestamp_seconds')[0]?.value,
+    before,
+    'the running config is still the one loaded before',
+  );
   t.equal(find(s.samples, 'fake_item_value', { target: 'a' }).length, 2, 'series kept');
   t.equal(exporter.store.get('fake', 'a')!.config.interval, 3_600_000, 'old settings running');
   t.match(logText(), /configuration reload failed; the previous configuration keeps running/);

@@ -8,7 +8,11 @@ t.test('first in, first out, abandoned requests skipped, across compactions', as
   tickets.forEach((ticket, i) => fifo.enqueue(async () => void ran.push(i), { ticket }));
   t.equal(fifo.size, 3000);
   while (fifo.size > 0) await fifo.dequeue()();
-  t.same(ran, Array.from({ length: 3000 }, (_, i) => i).filter((i) => i % 3 !== 1), 'every live request once, in order');
+  t.same(
+    ran,
+    Array.from({ length: 3000 }, (_, i) => i).filter((i) => i % 3 !== 1),
+    'every live request once, in order',
+  );
 });
 
 t.test('a queue of only abandoned requests yields one no-op, then is empty', async (t) => {

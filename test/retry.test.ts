@@ -4,16 +4,27 @@ import { backoffDelay, parseRetryAfter, sleep } from '../src/core/retry.js';
 t.test('backoffDelay: full jitter within [0, min(max, base * 2^attempt)]', async (t) => {
   for (let attempt = 0; attempt < 12; attempt++) {
     const cap = Math.min(1000, 100 * 2 ** attempt);
-    t.equal(backoffDelay(attempt, 100, 1000, () => 0), 0, `attempt ${attempt}: lowest draw waits 0`);
+    t.equal(
+      backoffDelay(attempt, 100, 1000, () => 0),
+      0,
+      `attempt ${attempt}: lowest draw waits 0`,
+    );
     const top = backoffDelay(attempt, 100, 1000, () => 0.999999);
     t.ok(top <= cap && top > cap * 0.99, `attempt ${attempt}: highest draw ${top} just under the cap ${cap}`);
-    t.equal(backoffDelay(attempt, 100, 1000, () => 0.5), cap / 2, `attempt ${attempt}: the draw scales the cap`);
+    t.equal(
+      backoffDelay(attempt, 100, 1000, () => 0.5),
+      cap / 2,
+      `attempt ${attempt}: the draw scales the cap`,
+    );
   }
 });
 
 t.test('backoffDelay with the real random source stays in range and spreads', async (t) => {
   const draws = Array.from({ length: 2000 }, () => backoffDelay(3, 200, 10_000));
-  t.ok(draws.every((d) => d >= 0 && d <= 1600), 'every draw in [0, 1600]');
+  t.ok(
+    draws.every((d) => d >= 0 && d <= 1600),
+    'every draw in [0, 1600]',
+  );
   t.ok(Math.min(...draws) < 200, 'some draws near the bottom');
   t.ok(Math.max(...draws) > 1400, 'some draws near the top');
   t.ok(new Set(draws).size > 1900, 'draws are jittered, not a fixed step');

@@ -28,7 +28,12 @@ async function promtool(args: string[]): Promise<{ code: number; output: string 
 function anchors(markdown: string): Set<string> {
   const out = new Set<string>();
   for (const m of markdown.matchAll(/^#{1,6}\s+(.+?)\s*#*\s*$/gm)) {
-    out.add(m[1]!.toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, '').replace(/\s/g, '-'));
+    out.add(
+      m[1]!
+        .toLowerCase()
+        .replace(/[^\p{L}\p{N}\s_-]/gu, '')
+        .replace(/\s/g, '-'),
+    );
   }
   return out;
 }
@@ -42,11 +47,19 @@ interface Rule {
   annotations?: Record<string, string>;
 }
 
-const ruleFiles = readdirSync(RULES).filter((f) => f.endsWith('.rules.yml')).sort();
-const testFiles = readdirSync(RULES).filter((f) => f.endsWith('.rules.test.yml')).sort();
+const ruleFiles = readdirSync(RULES)
+  .filter((f) => f.endsWith('.rules.yml'))
+  .sort();
+const testFiles = readdirSync(RULES)
+  .filter((f) => f.endsWith('.rules.test.yml'))
+  .sort();
 const runbookAnchors = new Set(
   [
-    ...(existsSync(RUNBOOKS) ? readdirSync(RUNBOOKS).filter((f) => f.endsWith('.md')).map((f) => join(RUNBOOKS, f)) : []),
+    ...(existsSync(RUNBOOKS)
+      ? readdirSync(RUNBOOKS)
+          .filter((f) => f.endsWith('.md'))
+          .map((f) => join(RUNBOOKS, f))
+      : []),
     join(ROOT, 'deploy/prometheus/RUNBOOK.md'),
   ]
     .filter((f) => existsSync(f))
@@ -70,7 +83,7 @@ for (const file of ruleFiles) {
     const rules: Rule[] = parse(readFileSync(join(RULES, file), 'utf8')).groups.flatMap((g: { rules: Rule[] }) => g.rules);
     // A recording rule counts as tested when a test queries it, or a tested rule is built on it.
     const tested = new Set<Rule>(rules.filter((r) => (r.alert ? testedAlerts.has(r.alert) : exprs.some((e) => e.includes(r.record!)))));
-    for (let grew = true; grew; ) {
+    for (let grew = true; grew;) {
       grew = false;
       for (const r of rules) {
         if (r.record && !tested.has(r) && [...tested].some((u) => u.expr.includes(r.record!))) grew = Boolean(tested.add(r));

@@ -14,7 +14,9 @@ async function setup(t: Test, target: Record<string, unknown>, delayMs: number) 
   const up = new FakeUpstream(2);
   up.itemDelayMs = delayMs;
   const url = await up.listen();
-  const { exporter, logText } = await startTestExporter({ fake: [{ name: 'f', baseUrl: url, retries: 0, auth: { token: FAKE_TOKEN }, ...target }] }, [fakeSource]);
+  const { exporter, logText } = await startTestExporter({ fake: [{ name: 'f', baseUrl: url, retries: 0, auth: { token: FAKE_TOKEN }, ...target }] }, [
+    fakeSource,
+  ]);
   t.teardown(async () => {
     await exporter.close();
     await up.close();

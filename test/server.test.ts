@@ -9,10 +9,9 @@ async function setup(t: Test, extra: Record<string, unknown> = {}, prepare?: (up
   const up = new FakeUpstream(3);
   prepare?.(up);
   const url = await up.listen();
-  const { exporter } = await startTestExporter(
-    { fake: [{ name: 'f1', baseUrl: url, interval: '1h', retries: 0, auth: { token: FAKE_TOKEN } }], ...extra },
-    [fakeSource],
-  );
+  const { exporter } = await startTestExporter({ fake: [{ name: 'f1', baseUrl: url, interval: '1h', retries: 0, auth: { token: FAKE_TOKEN } }], ...extra }, [
+    fakeSource,
+  ]);
   t.teardown(async () => {
     await exporter.close();
     await up.close();
@@ -94,7 +93,11 @@ t.test('odd label values are escaped and the output passes promtool', async (t) 
   });
   await exporter.ready();
   const s = await scrape(exporter.url);
-  t.same(find(s.samples, 'fake_item_info').map((x) => x.labels.name), odd, 'values round-trip');
+  t.same(
+    find(s.samples, 'fake_item_info').map((x) => x.labels.name),
+    odd,
+    'values round-trip',
+  );
   t.match(s.text, /name="quote \\" here"/);
   t.match(s.text, /name="back\\\\slash"/);
   t.match(s.text, /name="new\\nline"/);

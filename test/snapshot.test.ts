@@ -25,16 +25,24 @@ function result(build: (r: CycleResult) => void): { result: CycleResult } {
 
 t.test('a failed key keeps itself and its sub-keys, nothing else', async (t) => {
   const { store, state, keys } = setup();
-  await store.apply(state, result((r) => {
-    r.ok('org/1', [s('o1')]);
-    r.ok('org/1/group/a', [s('a')]);
-    r.ok('org/10', [s('o10')]);
-    r.ok('org/2', [s('o2')]);
-  }), 0);
-  await store.apply(state, result((r) => {
-    r.fail('org/1', new Error('listing failed'));
-    r.ok('org/2', [s('o2', 2)]);
-  }), 100);
+  await store.apply(
+    state,
+    result((r) => {
+      r.ok('org/1', [s('o1')]);
+      r.ok('org/1/group/a', [s('a')]);
+      r.ok('org/10', [s('o10')]);
+      r.ok('org/2', [s('o2')]);
+    }),
+    0,
+  );
+  await store.apply(
+    state,
+    result((r) => {
+      r.fail('org/1', new Error('listing failed'));
+      r.ok('org/2', [s('o2', 2)]);
+    }),
+    100,
+  );
   t.same(keys(), ['org/1', 'org/1/group/a', 'org/2'], 'org/10 is not below org/1; it was not returned, so it is gone');
   t.equal(state.parts.get('org/1/group/a')!.collectedAt, 0, 'kept parts keep their collection time');
 });
@@ -42,7 +50,11 @@ t.test('a failed key keeps itself and its sub-keys, nothing else', async (t) => 
 t.test('default staleness is three intervals', async (t) => {
   const { store, state, keys, text } = setup();
   t.equal(state.maxStalenessMs, 3000);
-  await store.apply(state, result((r) => r.ok('a', [s('a')])), 0);
+  await store.apply(
+    state,
+    result((r) => r.ok('a', [s('a')])),
+    0,
+  );
   await store.apply(state, { error: new Error('down') }, 3000);
   t.same(keys(), ['a'], 'at exactly maxStaleness still kept');
   t.match(await text(), /item_id="a"/);
@@ -53,17 +65,37 @@ t.test('default staleness is three intervals', async (t) => {
 
 t.test('a failure cannot resurrect a key a later success dropped', async (t) => {
   const { store, state, keys } = setup(10_000);
-  await store.apply(state, result((r) => r.ok('x', [s('x')])), 0);
-  await store.apply(state, result((r) => r.ok('y', [s('y')])), 1);
-  await store.apply(state, result((r) => r.fail('x', new Error('e'))), 2);
+  await store.apply(
+    state,
+    result((r) => r.ok('x', [s('x')])),
+    0,
+  );
+  await store.apply(
+    state,
+    result((r) => r.ok('y', [s('y')])),
+    1,
+  );
+  await store.apply(
+    state,
+    result((r) => r.fail('x', new Error('e'))),
+    2,
+  );
   t.same(keys(), []);
 });
 
 t.test('renders are applied in order even when gzip finishes out of order', async (t) => {
   const { store, state, text } = setup();
   const big = Array.from({ length: 20_000 }, (_, i) => s(String(i)));
-  const first = store.apply(state, result((r) => r.ok('a', big)), 0);
-  const second = store.apply(state, result((r) => r.ok('a', [s('only')])), 1);
+  const first = store.apply(
+    state,
+    result((r) => r.ok('a', big)),
+    0,
+  );
+  const second = store.apply(
+    state,
+    result((r) => r.ok('a', [s('only')])),
+    1,
+  );
   await Promise.all([first, second]);
   t.match(await text(), /item_id="only"/);
   t.notMatch(await text(), /item_id="19999"/);

@@ -23,7 +23,15 @@ function startupModules(entry: string): Set<string> {
 t.test('the daemon never loads a simulator; the demo loads them only when it starts them', async (t) => {
   const daemon = startupModules('main.ts');
   t.ok(daemon.has('sources/registry.ts'), 'the walk follows imports');
-  t.same([...daemon].filter((f) => f.startsWith('simulator/')), [], 'main.ts and what it imports');
+  t.same(
+    [...daemon].filter((f) => f.startsWith('simulator/')),
+    [],
+    'main.ts and what it imports',
+  );
   const demo = startupModules('demo.ts');
-  t.same([...demo].filter((f) => f.startsWith('simulator/')), ['simulator/demos.ts'], 'demo.ts: only the lazy map of demo worlds');
+  t.same(
+    [...demo].filter((f) => f.startsWith('simulator/')),
+    ['simulator/demos.ts'],
+    'demo.ts: only the lazy map of demo worlds',
+  );
 });

@@ -72,7 +72,11 @@ t.test('an unknown user gets 401 after a bcrypt of the same cost as a known user
     t.match(r.headers['www-authenticate'], /^Basic/);
   }
   t.equal(calls.length, 2, 'malformed credentials name no user and cost no bcrypt');
-  t.equal((await get(`${url}/metrics`, { headers: { authorization: `bAsIc ${Buffer.from('alice:wonder land:1').toString('base64')}` } })).status, 200, 'scheme in any case');
+  t.equal(
+    (await get(`${url}/metrics`, { headers: { authorization: `bAsIc ${Buffer.from('alice:wonder land:1').toString('base64')}` } })).status,
+    200,
+    'scheme in any case',
+  );
 });
 
 t.test('/healthz needs no password; every other route does, unknown ones included', async (t) => {
@@ -95,14 +99,26 @@ t.test('scrapers arriving together with the same credentials share one bcrypt', 
   const { calls, compare } = countingCompare();
   const { url } = await serve(t, pki.dir, users, { compare });
   const all = await Promise.all(Array.from({ length: 6 }, () => get(`${url}/metrics`, { headers: basic('alice', 'wonder land:1') })));
-  t.same(all.map((r) => r.status), [200, 200, 200, 200, 200, 200]);
+  t.same(
+    all.map((r) => r.status),
+    [200, 200, 200, 200, 200, 200],
+  );
   t.equal(calls.length, 1);
 });
 
 t.test('http_server_config.headers are on every response: served, refused, public, and written by a hijacked route', async (t) => {
-  const { url } = await serve(t, pki.dir, `${users}http_server_config:\n  headers:\n    X-Frame-Options: deny\n    X-Content-Type-Options: nosniff\n    Strict-Transport-Security: max-age=31536000\n`);
+  const { url } = await serve(
+    t,
+    pki.dir,
+    `${users}http_server_config:\n  headers:\n    X-Frame-Options: deny\n    X-Content-Type-Options: nosniff\n    Strict-Transport-Security: max-age=31536000\n`,
+  );
   const creds = basic('alice', 'wonder land:1');
-  for (const [path, headers, status] of [['/metrics', creds, 200], ['/metrics', {}, 401], ['/healthz', {}, 200], ['/raw', creds, 200]] as const) {
+  for (const [path, headers, status] of [
+    ['/metrics', creds, 200],
+    ['/metrics', {}, 401],
+    ['/healthz', {}, 200],
+    ['/raw', creds, 200],
+  ] as const) {
     const res = await get(`${url}${path}`, { headers });
     t.equal(res.status, status, path);
     t.equal(res.headers['x-frame-options'], 'deny', `${path} ${status}`);
@@ -124,7 +140,13 @@ t.test('rate_limit: a token bucket of `burst` requests refilled one per interval
 
 t.test('BasicAuth: the cache holds successes only, least recently used first out', async (t) => {
   const { calls, compare } = countingCompare();
-  const auth = new BasicAuth(new Map([['alice', new Secret(aliceHash)], ['bob', new Secret(bobHash)]]), { compare, cacheSize: 1 });
+  const auth = new BasicAuth(
+    new Map([
+      ['alice', new Secret(aliceHash)],
+      ['bob', new Secret(bobHash)],
+    ]),
+    { compare, cacheSize: 1 },
+  );
   const header = (u: string, p: string) => basic(u, p).authorization;
   t.equal(await auth.authenticate(header('alice', 'wonder land:1')), 'alice');
   t.equal(await auth.authenticate(header('alice', 'wonder land:1')), 'alice');

@@ -92,7 +92,12 @@ t.test('a rotated client CA takes effect for new connections', async (t) => {
   copyFileSync(pki.ca, join(dir, 'clients.pem'));
   const newClient = pki.issue('cca-client', { cn: 'client', by: 'other' });
   const client = { ca, cert: pki.read(newClient.cert), key: pki.read(newClient.key) };
-  const { url } = await serve(t, dir, 'tls_server_config:\n  cert_file: server.pem\n  key_file: server.key\n  client_auth_type: RequireAndVerifyClientCert\n  client_ca_file: clients.pem\n', reload);
+  const { url } = await serve(
+    t,
+    dir,
+    'tls_server_config:\n  cert_file: server.pem\n  key_file: server.key\n  client_auth_type: RequireAndVerifyClientCert\n  client_ca_file: clients.pem\n',
+    reload,
+  );
   await t.rejects(get(`${url}/metrics`, client), 'a client of the other CA is refused');
 
   writeFileSync(join(dir, 'clients.pem'), Buffer.concat([readFileSync(pki.ca), readFileSync(pki.otherCa)]));
@@ -103,7 +108,9 @@ t.test('reloadCertificates() re-reads on demand (e.g. on SIGHUP)', async (t) => 
   const dir = join(pki.dir, 'on-demand');
   mkdirSync(dir);
   install(dir, pki.issue('od-1', { cn: 'od-1', san: 'IP:127.0.0.1' }));
-  const { security, port } = await serve(t, dir, 'tls_server_config:\n  cert_file: server.pem\n  key_file: server.key\n', { reload: { debounceMs: 60_000, pollMs: 0 } });
+  const { security, port } = await serve(t, dir, 'tls_server_config:\n  cert_file: server.pem\n  key_file: server.key\n', {
+    reload: { debounceMs: 60_000, pollMs: 0 },
+  });
   t.equal(security.reloadCertificates(), 'unchanged');
   install(dir, pki.issue('od-2', { cn: 'od-2', san: 'IP:127.0.0.1' }));
   t.equal(security.reloadCertificates(), 'reloaded');

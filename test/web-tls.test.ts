@@ -65,7 +65,11 @@ t.test('cipher_suites (Go names) restrict TLS 1.2; curve_preferences are accepte
     tlsYaml('  max_version: TLS12\n  cipher_suites: [TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384]\n  curve_preferences: [CurveP384, X25519]\n'),
   );
   t.equal((await handshake(port, { ca })).cipher, 'TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384');
-  await t.rejects(handshake(port, { ca, maxVersion: 'TLSv1.2', ciphers: 'ECDHE-ECDSA-AES128-GCM-SHA256' }), { message: /handshake failure|no shared cipher/i }, 'a client without that suite gets no handshake');
+  await t.rejects(
+    handshake(port, { ca, maxVersion: 'TLSv1.2', ciphers: 'ECDHE-ECDSA-AES128-GCM-SHA256' }),
+    { message: /handshake failure|no shared cipher/i },
+    'a client without that suite gets no handshake',
+  );
 });
 
 type ClientName = keyof typeof clients;
@@ -98,13 +102,21 @@ for (const { type, ca: withCa, accepted, refused } of matrix) {
 }
 
 t.test('client_allowed_sans: a verified client certificate must carry one of the names (IPs as Go writes them)', async (t) => {
-  const byDns = await serve(t, pki.dir, tlsYaml('  client_auth_type: RequireAndVerifyClientCert\n  client_ca_file: ca.pem\n  client_allowed_sans: [scraper.example]\n'));
+  const byDns = await serve(
+    t,
+    pki.dir,
+    tlsYaml('  client_auth_type: RequireAndVerifyClientCert\n  client_ca_file: ca.pem\n  client_allowed_sans: [scraper.example]\n'),
+  );
   t.equal((await get(`${byDns.url}/metrics`, { ca, ...clients.good })).status, 200);
 
   const byIp = await serve(t, pki.dir, tlsYaml('  client_auth_type: RequireAndVerifyClientCert\n  client_ca_file: ca.pem\n  client_allowed_sans: ["::1"]\n'));
   t.equal((await get(`${byIp.url}/metrics`, { ca, ...clients.good })).status, 200, 'IPv6 SAN matched in its short form');
 
-  const other = await serve(t, pki.dir, tlsYaml('  client_auth_type: RequireAndVerifyClientCert\n  client_ca_file: ca.pem\n  client_allowed_sans: [prometheus.example]\n'));
+  const other = await serve(
+    t,
+    pki.dir,
+    tlsYaml('  client_auth_type: RequireAndVerifyClientCert\n  client_ca_file: ca.pem\n  client_allowed_sans: [prometheus.example]\n'),
+  );
   await t.rejects(get(`${other.url}/metrics`, { ca, ...clients.good }), REFUSED);
   t.match(other.log.text(), /none of client_allowed_sans \(it has: scraper.example, ::1\)/);
 

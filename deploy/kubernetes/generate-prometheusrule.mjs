@@ -9,7 +9,9 @@ import { parse, stringify } from 'yaml';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const rulesDir = join(here, '..', 'prometheus', 'rules');
-const files = readdirSync(rulesDir).filter((f) => f.endsWith('.rules.yml')).sort();
+const files = readdirSync(rulesDir)
+  .filter((f) => f.endsWith('.rules.yml'))
+  .sort();
 const groups = files.flatMap((f) => parse(readFileSync(join(rulesDir, f), 'utf8')).groups);
 
 const rule = {

@@ -194,7 +194,11 @@ function prepared(schema: ConfigSchema, value: Record<string, unknown>): Record<
 function withoutDocs(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(withoutDocs);
   if (typeof value !== 'object' || value === null) return value;
-  return Object.fromEntries(Object.entries(value).filter(([k]) => k !== '_doc').map(([k, v]) => [k, withoutDocs(v)]));
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([k]) => k !== '_doc')
+      .map(([k, v]) => [k, withoutDocs(v)]),
+  );
 }
 
 function convictProblem(line: string): string {

@@ -125,11 +125,7 @@ export class Exchange implements Dispatcher.DispatchHandler {
 
 function classify(err: unknown, route: string): RequestError {
   if (err instanceof RequestError) return err;
-  if (
-    err instanceof undiciErrors.ConnectTimeoutError ||
-    err instanceof undiciErrors.HeadersTimeoutError ||
-    err instanceof undiciErrors.BodyTimeoutError
-  ) {
+  if (err instanceof undiciErrors.ConnectTimeoutError || err instanceof undiciErrors.HeadersTimeoutError || err instanceof undiciErrors.BodyTimeoutError) {
     return new RequestError('timeout', route, (err as Error).message, { cause: err });
   }
   const e = err as NodeJS.ErrnoException;

@@ -110,7 +110,8 @@ export class HttpClient {
       return await this.requestWithRetries<T>(req, call);
     } catch (err) {
       // Aborts surface from a backoff wait or a token wait as the signal's reason.
-      if (signal?.aborted && !(err instanceof RequestError)) throw new RequestError('aborted', req.route, `cancelled (${toError(signal.reason).message})`, { cause: err });
+      if (signal?.aborted && !(err instanceof RequestError))
+        throw new RequestError('aborted', req.route, `cancelled (${toError(signal.reason).message})`, { cause: err });
       throw err;
     } finally {
       if (signal) this.fanout.remove(signal, call);
@@ -141,9 +142,7 @@ export class HttpClient {
         authRetried = true;
         continue;
       }
-      const retryable = outcome instanceof RequestError
-        ? RETRYABLE_ERRORS.has(outcome.code)
-        : outcome.status === 429 || outcome.status >= 500;
+      const retryable = outcome instanceof RequestError ? RETRYABLE_ERRORS.has(outcome.code) : outcome.status === 429 || outcome.status >= 500;
       if (retryable && attempt < this.opts.retries) {
         const hinted = outcome instanceof RequestError ? undefined : parseRetryAfter(outcome.headers['retry-after']);
         const wait = hinted ?? backoffDelay(attempt, this.opts.retryBaseMs ?? 200, this.opts.retryMaxMs ?? 10_000);

@@ -172,7 +172,9 @@ export class Scheduler {
       m.collectErrors.inc(labels);
       log.warn(
         { durationMs: endedAt - startedAt, series: state.rendered.series, failed: errors.length, errors: state.last.errors },
-        'error' in outcome ? 'collection cycle failed; previous series kept until they are stale' : 'collection cycle partly failed; the failed parts keep their previous series until they are stale',
+        'error' in outcome
+          ? 'collection cycle failed; previous series kept until they are stale'
+          : 'collection cycle partly failed; the failed parts keep their previous series until they are stale',
       );
     }
   }

@@ -137,7 +137,8 @@ export class SnapshotStore {
     state.rendered = renderTarget([...next.values()].map((p) => p.rendered));
     if ('result' in outcome) {
       const invalid = [...next.values()].filter((p) => p.collectedAt === now).flatMap((p) => p.rendered.invalid);
-      if (invalid.length) this.log.warn({ source: state.kind, target: state.config.name, series: invalid.slice(0, 10) }, 'dropped series with invalid metric or label names');
+      if (invalid.length)
+        this.log.warn({ source: state.kind, target: state.config.name, series: invalid.slice(0, 10) }, 'dropped series with invalid metric or label names');
     }
     this.metrics.series.set({ source: state.kind, target: state.config.name }, state.rendered.series);
     await this.render(state.kind);
@@ -151,7 +152,15 @@ export class SnapshotStore {
       for (const s of states) {
         for (const f of s.source.families(s.config)) if (!families.has(f.name)) families.set(f.name, { ...f, help: f.help + BACKGROUND });
       }
-      this.texts.set(kind, await cacheText(renderKind([...families.values()], states.map((s) => s.rendered))));
+      this.texts.set(
+        kind,
+        await cacheText(
+          renderKind(
+            [...families.values()],
+            states.map((s) => s.rendered),
+          ),
+        ),
+      );
     });
     this.renders.set(kind, done);
     return done;

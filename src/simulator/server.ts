@@ -137,15 +137,21 @@ export class SimServer {
     const type = req.headers['content-type'] ?? '';
     if (req.rawBody) {
       try {
-        body = type.includes('application/x-www-form-urlencoded')
-          ? Object.fromEntries(new URLSearchParams(req.rawBody))
-          : JSON.parse(req.rawBody);
+        body = type.includes('application/x-www-form-urlencoded') ? Object.fromEntries(new URLSearchParams(req.rawBody)) : JSON.parse(req.rawBody);
       } catch {
         return send(res, { status: 400, body: this.errorBody(400, 'malformed request body') });
       }
     }
     try {
-      const out = await handler({ method: req.method ?? 'GET', path: url.pathname, params, query: url.searchParams, headers: req.headers, body, rawBody: req.rawBody });
+      const out = await handler({
+        method: req.method ?? 'GET',
+        path: url.pathname,
+        params,
+        query: url.searchParams,
+        headers: req.headers,
+        body,
+        rawBody: req.rawBody,
+      });
       send(res, out);
     } catch (err) {
       send(res, { status: 500, body: this.errorBody(500, (err as Error).message) });

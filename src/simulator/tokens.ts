@@ -5,7 +5,10 @@ export class TokenStore<T = Record<string, unknown>> {
   private readonly tokens = new Map<string, { expiresAt: number; data: T }>();
   issued = 0;
 
-  constructor(public ttlSeconds: number, private readonly now: () => number = Date.now) {}
+  constructor(
+    public ttlSeconds: number,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   issue(data: T, ttlSeconds = this.ttlSeconds, token = randomBytes(18).toString('base64url')): { token: string; expiresAt: number } {
     const expiresAt = this.now() + ttlSeconds * 1000;

@@ -19,7 +19,8 @@ export interface BcryptHash {
  */
 export function parseBcryptHash(text: string): BcryptHash | string {
   const m = HASH.exec(text);
-  if (!m) return 'not a bcrypt hash: expected $2a$, $2b$ or $2y$, a two-digit cost, then 53 characters of [./A-Za-z0-9] (e.g. the output of htpasswd -nBC 10 "")';
+  if (!m)
+    return 'not a bcrypt hash: expected $2a$, $2b$ or $2y$, a two-digit cost, then 53 characters of [./A-Za-z0-9] (e.g. the output of htpasswd -nBC 10 "")';
   const cost = Number(m[2]);
   if (cost < 4 || cost > 31) return `bcrypt cost ${cost} is outside 4..31`;
   const salt = bcrypt.encodeBase64(bcrypt.decodeBase64(m[3]!, 16), 16);

@@ -57,8 +57,19 @@ export interface WebConfig {
 
 const TOP_KEYS = ['tls_server_config', 'http_server_config', 'rate_limit', 'basic_auth_users'] as const;
 const TLS_KEYS = [
-  'cert', 'key', 'client_ca', 'cert_file', 'key_file', 'client_auth_type', 'client_ca_file', 'cipher_suites',
-  'curve_preferences', 'min_version', 'max_version', 'prefer_server_cipher_suites', 'client_allowed_sans',
+  'cert',
+  'key',
+  'client_ca',
+  'cert_file',
+  'key_file',
+  'client_auth_type',
+  'client_ca_file',
+  'cipher_suites',
+  'curve_preferences',
+  'min_version',
+  'max_version',
+  'prefer_server_cipher_suites',
+  'client_allowed_sans',
 ] as const;
 /** Keys that only mean something once TLS is on (exporter-toolkit's TLSConfig.IsEnabled decides that). */
 const TLS_ENABLING = ['cert', 'key', 'client_ca', 'cert_file', 'key_file', 'client_ca_file', 'client_auth_type'];
@@ -156,13 +167,16 @@ function readTls(node: unknown, path: string, r: Reader, baseDir: string): WebTl
   const key = pem('key_file', 'key', true);
   const clientCa = pem('client_ca_file', 'client_ca', false);
   if (!cert && !m.get('cert_file') && !m.get('cert')) r.problem(path, 'missing cert_file (or cert): TLS needs a certificate');
-  if (!key && !m.get('key_file') && !m.get('key')) r.problem(path, 'missing key_file (or key): TLS needs the certificate\'s private key');
+  if (!key && !m.get('key_file') && !m.get('key')) r.problem(path, "missing key_file (or key): TLS needs the certificate's private key");
 
   const authText = str('client_auth_type') ?? 'NoClientCert';
   const clientAuthType = CLIENT_AUTH_ALIASES.get(authText) ?? (isClientAuthType(authText) ? authText : undefined);
   if (!clientAuthType) r.problem(at('client_auth_type'), `must be one of ${CLIENT_AUTH_TYPES.join(', ')}, not ${JSON.stringify(authText)}`);
   if (clientAuthType === 'NoClientCert' && clientCa) {
-    r.problem(path, `${clientCa.path.split('.').pop()} is set but client_auth_type is NoClientCert: set client_auth_type (RequireAndVerifyClientCert to authenticate clients)`);
+    r.problem(
+      path,
+      `${clientCa.path.split('.').pop()} is set but client_auth_type is NoClientCert: set client_auth_type (RequireAndVerifyClientCert to authenticate clients)`,
+    );
   }
   if (clientAuthType && VERIFYING.includes(clientAuthType) && !clientCa && !m.get('client_ca_file') && !m.get('client_ca')) {
     r.problem(at('client_ca_file'), `required when client_auth_type is ${clientAuthType}: the CA that client certificates must chain to`);
@@ -192,7 +206,10 @@ function readTls(node: unknown, path: string, r: Reader, baseDir: string): WebTl
 
   const clientAllowedSans = r.stringList(m.get('client_allowed_sans'), at('client_allowed_sans'));
   if (clientAllowedSans && clientAuthType && !REQUIRING.includes(clientAuthType)) {
-    r.problem(at('client_allowed_sans'), 'requires client_auth_type RequireAnyClientCert or RequireAndVerifyClientCert: the other types let a client connect without a certificate to match');
+    r.problem(
+      at('client_allowed_sans'),
+      'requires client_auth_type RequireAnyClientCert or RequireAndVerifyClientCert: the other types let a client connect without a certificate to match',
+    );
   }
 
   if (!cert || !key || !clientAuthType) return undefined;

@@ -17,7 +17,9 @@ export class CredentialCache {
   }
 
   fingerprint(user: string, hash: string, password: string): string {
-    return createHmac('sha256', this.#key).update(JSON.stringify([user, hash, password])).digest('base64');
+    return createHmac('sha256', this.#key)
+      .update(JSON.stringify([user, hash, password]))
+      .digest('base64');
   }
 
   has(fingerprint: string): boolean {

@@ -61,7 +61,9 @@ export function readTlsMaterial(tls: WebTlsConfig): TlsMaterial {
     cert: certText,
     key: new Secret(keyText),
     ca: caText,
-    digest: createHash('sha256').update(JSON.stringify([certText, keyText, caText ?? null])).digest('hex'),
+    digest: createHash('sha256')
+      .update(JSON.stringify([certText, keyText, caText ?? null]))
+      .digest('hex'),
     summary: { subject: leaf.subject, issuer: leaf.issuer, serial: leaf.serialNumber, validTo: leaf.validTo, fingerprint256: leaf.fingerprint256 },
   };
 }

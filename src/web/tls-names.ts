@@ -6,7 +6,13 @@ import { DEFAULT_CIPHERS } from 'node:tls';
  * so a web config file means the same thing to a Go exporter and to this one.
  */
 
-export const CLIENT_AUTH_TYPES = ['NoClientCert', 'RequestClientCert', 'RequireAnyClientCert', 'VerifyClientCertIfGiven', 'RequireAndVerifyClientCert'] as const;
+export const CLIENT_AUTH_TYPES = [
+  'NoClientCert',
+  'RequestClientCert',
+  'RequireAnyClientCert',
+  'VerifyClientCertIfGiven',
+  'RequireAndVerifyClientCert',
+] as const;
 export type ClientAuthType = (typeof CLIENT_AUTH_TYPES)[number];
 
 export function isClientAuthType(name: string): name is ClientAuthType {
@@ -60,6 +66,8 @@ export function cipherString(suites: readonly string[] | undefined, minVersion: 
   const legacy = tlsVersionRank(minVersion) < tlsVersionRank('TLS12');
   if (!suites?.length && !legacy) return undefined;
   const tls13 = DEFAULT_CIPHERS.split(':').filter((c) => c.startsWith('TLS_'));
-  const rest = suites?.length ? suites.map((s) => CIPHER_SUITES[s]).filter((c): c is string => !!c) : DEFAULT_CIPHERS.split(':').filter((c) => !c.startsWith('TLS_'));
+  const rest = suites?.length
+    ? suites.map((s) => CIPHER_SUITES[s]).filter((c): c is string => !!c)
+    : DEFAULT_CIPHERS.split(':').filter((c) => !c.startsWith('TLS_'));
   return [...tls13, ...rest, ...(legacy ? ['@SECLEVEL=0'] : [])].join(':');
 }

@@ -98,7 +98,14 @@ const t0 = performance.now();
 await run(queries);
 const cpu = process.cpuUsage(cpu0);
 const minorFaults = process.resourceUsage().minorPageFault - faults0;
-const figures: BareLoopFigures = { queries: queries.length, failed, seconds: (performance.now() - t0) / 1000, cpuMicros: cpu.user + cpu.system, systemMicros: cpu.system, minorFaults };
+const figures: BareLoopFigures = {
+  queries: queries.length,
+  failed,
+  seconds: (performance.now() - t0) / 1000,
+  cpuMicros: cpu.user + cpu.system,
+  systemMicros: cpu.system,
+  minorFaults,
+};
 process.stdout.write(`${JSON.stringify(figures)}\n`);
 await agent.close();
 

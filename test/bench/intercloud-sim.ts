@@ -10,5 +10,7 @@ const opts = JSON.parse(process.argv[2] ?? '{}') as IntercloudSimOptions;
 const sim = new IntercloudSimulator(opts);
 const url = await sim.listen();
 sim.server.maxLog = 0;
-process.stdout.write(`${JSON.stringify({ url, personalAccessToken: sim.personalAccessToken, organisations: sim.organisations().length, groups: sim.groups().length })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ url, personalAccessToken: sim.personalAccessToken, organisations: sim.organisations().length, groups: sim.groups().length })}\n`,
+);
 serveUntilStopped(() => sim.close());

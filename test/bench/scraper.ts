@@ -58,7 +58,8 @@ for (let i = 0; ; i++) {
   try {
     const res = await request(opts.url, { dispatcher: agent, headers: { 'accept-encoding': 'gzip', accept: 'text/plain;version=0.0.4' } });
     const body = Buffer.from(await res.body.arrayBuffer());
-    if (res.statusCode !== 200 || res.headers['content-encoding'] !== 'gzip') throw new Error(`HTTP ${res.statusCode}, content-encoding ${String(res.headers['content-encoding'])}`);
+    if (res.statusCode !== 200 || res.headers['content-encoding'] !== 'gzip')
+      throw new Error(`HTTP ${res.statusCode}, content-encoding ${String(res.headers['content-encoding'])}`);
     bytes = body.length;
   } catch (err) {
     failed += 1;

@@ -142,16 +142,50 @@ interface InstancePlan {
 
 const PLAN: InstancePlan[] = [
   // Project 0: 4 + 2 live; the deleted 8 must not count.
-  { project: 0, name: 'a-large', flavor: 'm1.large', measures: [[50, 4], [3, 4]] },
+  {
+    project: 0,
+    name: 'a-large',
+    flavor: 'm1.large',
+    measures: [
+      [50, 4],
+      [3, 4],
+    ],
+  },
   { project: 0, name: 'a-quiet', flavor: 'm1.medium', measures: [[40, 2]] },
-  { project: 0, name: 'a-deleted', flavor: 'm1.xlarge', measures: [[35, 8], [15, 8]], endedMinutesAgo: 15 },
+  {
+    project: 0,
+    name: 'a-deleted',
+    flavor: 'm1.xlarge',
+    measures: [
+      [35, 8],
+      [15, 8],
+    ],
+    endedMinutesAgo: 15,
+  },
   // Project 1: a resize from 1 to 4 (the newest value counts, not a mean), and 1.
-  { project: 1, name: 'b-resized', flavor: 'm1.large', measures: [[45, 1], [8, 4]] },
+  {
+    project: 1,
+    name: 'b-resized',
+    flavor: 'm1.large',
+    measures: [
+      [45, 1],
+      [8, 4],
+    ],
+  },
   { project: 1, name: 'b-small', flavor: 'm1.small', measures: [[22, 1]] },
   // Project 2: 8 + 2 live, a deleted 4.
   { project: 2, name: 'c-xlarge', flavor: 'm1.xlarge', measures: [[12, 8]] },
   { project: 2, name: 'c-new', flavor: 'm1.medium', measures: [[1, 2]] },
-  { project: 2, name: 'c-deleted', flavor: 'm1.large', measures: [[55, 4], [30, 4]], endedMinutesAgo: 30 },
+  {
+    project: 2,
+    name: 'c-deleted',
+    flavor: 'm1.large',
+    measures: [
+      [55, 4],
+      [30, 4],
+    ],
+    endedMinutesAgo: 30,
+  },
 ];
 
 function iso(ms: number): string {
@@ -253,27 +287,23 @@ async function startOnce(opts: OpenStackOptions): Promise<OpenStack> {
    * Python process: the same code, one import of Keystone (~3 s of CPU) instead of two.
    */
   const keystoneManage = (...commands: string[][]) =>
-    run(
-      `keystone-manage ${commands.map((c) => c[0]).join(' + ')}`,
+    run(`keystone-manage ${commands.map((c) => c[0]).join(' + ')}`, [
+      bins.python,
+      '-c',
       [
-        bins.python,
-        '-c',
-        [
-          'import json, sys',
-          'from keystone.cmd import cli',
-          'for args in json.loads(sys.argv[2]):',
-          "    cli.main(argv=['keystone-manage', '--config-file', sys.argv[1]] + args)",
-          '    cli.CONF.reset()',
-        ].join('\n'),
-        keystoneConfPath,
-        JSON.stringify(commands),
-      ],
-    );
+        'import json, sys',
+        'from keystone.cmd import cli',
+        'for args in json.loads(sys.argv[2]):',
+        "    cli.main(argv=['keystone-manage', '--config-file', sys.argv[1]] + args)",
+        '    cli.CONF.reset()',
+      ].join('\n'),
+      keystoneConfPath,
+      JSON.stringify(commands),
+    ]);
 
   const daemons: Daemon[] = [];
   const commandLog: string[] = [];
-  const logs = () =>
-    [...commandLog, ...daemons.map((d) => `===== ${d.name} (pid ${String(d.pid)}) =====\n${d.output().slice(-20_000)}`)].join('\n');
+  const logs = () => [...commandLog, ...daemons.map((d) => `===== ${d.name} (pid ${String(d.pid)}) =====\n${d.output().slice(-20_000)}`)].join('\n');
   let stopped = false;
   const stopAll = async () => {
     if (stopped) return;
@@ -304,7 +334,11 @@ async function startOnce(opts: OpenStackOptions): Promise<OpenStack> {
     // PostgreSQL, then the Gnocchi schema, then the Gnocchi API and metricd.
     const postgres = (async () => {
       commandLog.push(
-        await run('initdb', [bins.initdb, '-D', layout.pgDir, '-U', 'postgres', '--auth=trust', '--no-sync', '--no-instructions', '-E', 'UTF8', '--locale=C.UTF-8'], pgUser),
+        await run(
+          'initdb',
+          [bins.initdb, '-D', layout.pgDir, '-U', 'postgres', '--auth=trust', '--no-sync', '--no-instructions', '-E', 'UTF8', '--locale=C.UTF-8'],
+          pgUser,
+        ),
       );
       mark('postgres initdb');
       const pg = daemon(
@@ -312,7 +346,13 @@ async function startOnce(opts: OpenStackOptions): Promise<OpenStack> {
         [bins.postgres, '-D', layout.pgDir, '-k', layout.pgSocketDir, '-p', String(layout.pgPort), ...POSTGRES_SETTINGS.flatMap((s) => ['-c', s])],
         pgUser,
       );
-      await watch(pg, 'postgres ready', () => Promise.resolve(/database system is ready to accept connections/.test(pg.output()) ? true : undefined), STEP_TIMEOUT_MS, 50);
+      await watch(
+        pg,
+        'postgres ready',
+        () => Promise.resolve(/database system is ready to accept connections/.test(pg.output()) ? true : undefined),
+        STEP_TIMEOUT_MS,
+        50,
+      );
       mark('postgres ready');
     })();
     const gnocchi = (async () => {
@@ -415,7 +455,12 @@ async function startOnce(opts: OpenStackOptions): Promise<OpenStack> {
       },
       deleteInstance: async (instanceId, at = Date.now()) => {
         const instance = findInstance(data.instances, instanceId);
-        await api(`${gnocchiUrl}/v1/resource/instance/${instance.id}`, { method: 'PATCH', token: await adminToken(), body: { ended_at: iso(at) }, expect: [200] });
+        await api(`${gnocchiUrl}/v1/resource/instance/${instance.id}`, {
+          method: 'PATCH',
+          token: await adminToken(),
+          body: { ended_at: iso(at) },
+          expect: [200],
+        });
         instance.endedAt = at;
       },
       metricdBacklog: async () => backlog(gnocchiUrl, await adminToken()),
@@ -476,7 +521,8 @@ async function bootstrapKeystone(keystoneUrl: string, gnocchiUrl: string, layout
   const token = adminAuth.token;
   const adminProjectId = str(adminAuth.body, 'token', 'project', 'id');
   const adminUserId = str(adminAuth.body, 'token', 'user', 'id');
-  const post = async (path: string, body: unknown, key: string): Promise<string> => str((await api(`${keystoneUrl}${path}`, { token, body, expect: [201] })).json, key, 'id');
+  const post = async (path: string, body: unknown, key: string): Promise<string> =>
+    str((await api(`${keystoneUrl}${path}`, { token, body, expect: [201] })).json, key, 'id');
 
   const rolesBody = (await api(`${keystoneUrl}/roles`, { token })).json as { roles: Array<{ id: string; name: string }> };
   const role = (name: string) => {
@@ -488,9 +534,7 @@ async function bootstrapKeystone(keystoneUrl: string, gnocchiUrl: string, layout
   const passwords = { gnocchi: layout.gnocchiServicePassword, exporter: randomBytes(12).toString('base64url'), viewer: randomBytes(12).toString('base64url') };
   const [projectIds, userIds, serviceId] = await Promise.all([
     Promise.all(projectNames.map((name) => post('/projects', { project: { name, domain_id: 'default', description: `harness project ${name}` } }, 'project'))),
-    Promise.all(
-      Object.entries(passwords).map(([name, password]) => post('/users', { user: { name, password, domain_id: 'default', enabled: true } }, 'user')),
-    ),
+    Promise.all(Object.entries(passwords).map(([name, password]) => post('/users', { user: { name, password, domain_id: 'default', enabled: true } }, 'user'))),
     post('/services', { service: { type: 'metric', name: 'gnocchi', description: 'OpenStack Metric Service' } }, 'service'),
   ]);
   const serviceProject = at(projectIds, 0);
@@ -606,8 +650,9 @@ async function bootstrapGnocchi(gnocchiUrl: string, token: string, projects: Har
   const batch = Object.fromEntries(instances.map((i) => [i.id, { vcpus: i.measures.map((m) => ({ timestamp: iso(m.at), value: m.value })) }]));
   await Promise.all([
     api(`${v1}/batch/resources/metrics/measures`, { token, body: batch, expect: [202] }),
-    ...instances
-      .flatMap((i) => (i.endedAt === null ? [] : [api(`${v1}/resource/instance/${i.id}`, { method: 'PATCH', token, body: { ended_at: iso(i.endedAt) }, expect: [200] })])),
+    ...instances.flatMap((i) =>
+      i.endedAt === null ? [] : [api(`${v1}/resource/instance/${i.id}`, { method: 'PATCH', token, body: { ended_at: iso(i.endedAt) }, expect: [200] })],
+    ),
   ]);
   return { instances, measuredAt: now };
 }
@@ -623,7 +668,8 @@ async function refreshed(gnocchiUrl: string, token: string, instances: HarnessIn
       const url = `${gnocchiUrl}/v1/metric/${i.metricId}/measures?refresh=true&granularity=300&aggregation=last`;
       const points = (await api(url, { token, timeoutMs: STEP_TIMEOUT_MS })).json as Array<[string, number, number]>;
       const newest = points.at(-1);
-      if (newest?.[2] !== i.vcpus) throw new Error(`metric ${i.metricId} of ${i.displayName}: expected a newest value ${String(i.vcpus)}, got ${JSON.stringify(points)}`);
+      if (newest?.[2] !== i.vcpus)
+        throw new Error(`metric ${i.metricId} of ${i.displayName}: expected a newest value ${String(i.vcpus)}, got ${JSON.stringify(points)}`);
     }),
   );
 }

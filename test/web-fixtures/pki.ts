@@ -45,7 +45,24 @@ export class Pki {
     writeFileSync(ext, `basicConstraints=CA:FALSE\n${opts.san ? `subjectAltName=${opts.san}\n` : ''}`);
     const signer = opts.by === 'other' ? 'other-ca' : 'ca';
     const serial = String(opts.serial ?? ++this.#serial);
-    this.#openssl(['x509', '-req', '-in', csr, '-CA', join(this.dir, `${signer}.pem`), '-CAkey', join(this.dir, `${signer}.key`), '-set_serial', serial, '-out', cert, '-days', '2', '-extfile', ext]);
+    this.#openssl([
+      'x509',
+      '-req',
+      '-in',
+      csr,
+      '-CA',
+      join(this.dir, `${signer}.pem`),
+      '-CAkey',
+      join(this.dir, `${signer}.key`),
+      '-set_serial',
+      serial,
+      '-out',
+      cert,
+      '-days',
+      '2',
+      '-extfile',
+      ext,
+    ]);
     return { cert, key };
   }
 
@@ -60,8 +77,27 @@ export class Pki {
   #selfSigned(name: string, cn: string, isCa: boolean, san?: string): Issued {
     const key = join(this.dir, `${name}.key`);
     const cert = join(this.dir, `${name}.pem`);
-    const exts = isCa ? ['-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign'] : ['-addext', 'basicConstraints=CA:FALSE', ...(san ? ['-addext', `subjectAltName=${san}`] : [])];
-    this.#openssl(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', key, '-out', cert, '-days', '2', '-subj', `/CN=${cn}`, ...exts]);
+    const exts = isCa
+      ? ['-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign']
+      : ['-addext', 'basicConstraints=CA:FALSE', ...(san ? ['-addext', `subjectAltName=${san}`] : [])];
+    this.#openssl([
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-keyout',
+      key,
+      '-out',
+      cert,
+      '-days',
+      '2',
+      '-subj',
+      `/CN=${cn}`,
+      ...exts,
+    ]);
     return { cert, key };
   }
 

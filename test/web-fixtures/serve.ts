@@ -26,7 +26,9 @@ export async function serve(t: Test, dir: string, yaml: string, opts: WebSecurit
   writeFileSync(file, yaml);
   const log = captureLogger('debug');
   const security = loadWebSecurity(file, log.log, opts);
-  const app = security.https ? routes(Fastify({ https: security.https, forceCloseConnections: true }), security) : routes(Fastify({ forceCloseConnections: true }), security);
+  const app = security.https
+    ? routes(Fastify({ https: security.https, forceCloseConnections: true }), security)
+    : routes(Fastify({ forceCloseConnections: true }), security);
   await app.listen({ host: '127.0.0.1', port: 0 });
   t.teardown(() => app.close());
   const port = (app.server.address() as AddressInfo).port;
@@ -84,7 +86,10 @@ export function basic(user: string, password: string): Record<string, string> {
 }
 
 /** A bare TLS handshake: the certificate the server presents and the protocol agreed. */
-export function handshake(port: number, opts: { ca: Buffer; minVersion?: SecureVersion; maxVersion?: SecureVersion; ciphers?: string }): Promise<{ cert: PeerCertificate; protocol: string | null; cipher: string }> {
+export function handshake(
+  port: number,
+  opts: { ca: Buffer; minVersion?: SecureVersion; maxVersion?: SecureVersion; ciphers?: string },
+): Promise<{ cert: PeerCertificate; protocol: string | null; cipher: string }> {
   return new Promise((resolve, reject) => {
     const socket = connect({ host: '127.0.0.1', port, ...opts }, () => {
       const out = { cert: socket.getPeerCertificate(), protocol: socket.getProtocol(), cipher: socket.getCipher().standardName };

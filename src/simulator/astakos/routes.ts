@@ -30,15 +30,22 @@ export function quotaRoutes(s: SimServer, world: AstakosWorld, tokens: AstakosTo
     if (text === null) return undefined;
     return { text, ids: opts.listFilters ? text.split(',') : [text] };
   };
-  const notFound = (what: 'user' | 'project', text: string) =>
-    fault(404, opts.listFilters ? `No ${what} with UUID '${text}'` : `No such ${what} '${text}'`);
+  const notFound = (what: 'user' | 'project', text: string) => fault(404, opts.listFilters ? `No ${what} with UUID '${text}'` : `No such ${what} '${text}'`);
 
   s.route('GET', `${p}/resources`, () => ({
     body: Object.fromEntries(
       [...world.resources.values()].map((r) => [
         r.name,
         world.shape === 'released'
-          ? { service: r.component, service_type: serviceType(r.component), unit: r.unit, description: r.description, ui_visible: true, api_visible: true, allow_in_projects: true }
+          ? {
+              service: r.component,
+              service_type: serviceType(r.component),
+              unit: r.unit,
+              description: r.description,
+              ui_visible: true,
+              api_visible: true,
+              allow_in_projects: true,
+            }
           : { unit: r.unit, description: r.description, service: r.component },
       ]),
     ),

@@ -1,5 +1,17 @@
 import { createRng, rngUuid } from '../rng.js';
-import { GiB, RESOURCES, UNLIMITED, type AstakosShape, type Holding, type QuotaEntry, type SimCommission, type SimProject, type SimUser, type SourceQuotas, type WorldOptions } from './model.js';
+import {
+  GiB,
+  RESOURCES,
+  UNLIMITED,
+  type AstakosShape,
+  type Holding,
+  type QuotaEntry,
+  type SimCommission,
+  type SimProject,
+  type SimUser,
+  type SourceQuotas,
+  type WorldOptions,
+} from './model.js';
 
 /**
  * The quota state of a simulated Astakos, generated from a seed, and what its

@@ -105,7 +105,11 @@ function granularities(refs: Reference[], req: MeasuresRequest): number[] {
   const counts = new Map<number, number>();
   for (const ref of refs) for (const g of ref.metric.policy.granularities) counts.set(g, (counts.get(g) ?? 0) + 1);
   const common = [...counts].filter(([, n]) => n === refs.length).map(([g]) => g);
-  if (common.length === 0) throw unaggregable(refs.map((r) => [r.name, r.method]), 'No granularity match');
+  if (common.length === 0)
+    throw unaggregable(
+      refs.map((r) => [r.name, r.method]),
+      'No granularity match',
+    );
   return common;
 }
 

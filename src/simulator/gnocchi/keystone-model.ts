@@ -71,7 +71,13 @@ export function tokenBody(dir: Directory, info: TokenInfo, withCatalog: boolean,
   body.roles = info.roles.map((name) => ({ id: roleId(name), name }));
   if (withCatalog) {
     body.catalog = [...dir.catalog.entries()].map(([type, s]) => ({
-      endpoints: s.endpoints.map((e, i) => ({ id: `${s.id.slice(0, 24)}${String(i).padStart(8, '0')}`, interface: e.interface, region_id: e.region, url: e.url, region: e.region })),
+      endpoints: s.endpoints.map((e, i) => ({
+        id: `${s.id.slice(0, 24)}${String(i).padStart(8, '0')}`,
+        interface: e.interface,
+        region_id: e.region,
+        url: e.url,
+        region: e.region,
+      })),
       id: s.id,
       type,
       name: s.name,

@@ -3,7 +3,15 @@ import { SimServer, type FaultOptions, type SimRequest, type SimResponse } from 
 import { createRng, rngUuid } from '../rng.js';
 import { TokenStore } from '../tokens.js';
 import { keystoneAnswer, keystoneError, keystoneFailure, requiredProperty, UNAUTHORIZED, withImpliedRoles } from './keystone-answers.js';
-import { DEFAULT_DOMAIN, tokenBody, type ApplicationCredential, type CatalogEndpoint, type KeystoneProject, type KeystoneUser, type TokenInfo } from './keystone-model.js';
+import {
+  DEFAULT_DOMAIN,
+  tokenBody,
+  type ApplicationCredential,
+  type CatalogEndpoint,
+  type KeystoneProject,
+  type KeystoneUser,
+  type TokenInfo,
+} from './keystone-model.js';
 
 export { keystoneError } from './keystone-answers.js';
 export type { ApplicationCredential, CatalogEndpoint, KeystoneProject, KeystoneUser, TokenInfo } from './keystone-model.js';
@@ -141,7 +149,13 @@ export class KeystoneSimulator {
       const found = this.findCredential(ac);
       if (typeof found === 'string') return fail(found.startsWith('Expecting') ? 400 : 404, found);
       if (found.secret !== ac.secret) return fail(401, UNAUTHORIZED);
-      info = { userId: found.userId, projectId: found.projectId, roles: withImpliedRoles(found.roles), methods: ['application_credential'], applicationCredentialId: found.id };
+      info = {
+        userId: found.userId,
+        projectId: found.projectId,
+        roles: withImpliedRoles(found.roles),
+        methods: ['application_credential'],
+        applicationCredentialId: found.id,
+      };
     } else if (methods.includes('password')) {
       const u = (asRecord(asRecord(identity.password)?.user) ?? {}) as NameOrId & { password?: unknown };
       const user = this.users.find((x) => (u.id !== undefined ? x.id === u.id : x.name === u.name && this.inDomain(u.domain, x.domainId)));
@@ -150,7 +164,8 @@ export class KeystoneSimulator {
         info = { userId: user.id, roles: [], methods: ['password'] };
       } else {
         const scope = asRecord(asRecord(auth.scope)?.project) as NameOrId | undefined;
-        const project = scope && this.projects.find((p) => (scope.id !== undefined ? p.id === scope.id : p.name === scope.name && this.inDomain(scope.domain, p.domainId)));
+        const project =
+          scope && this.projects.find((p) => (scope.id !== undefined ? p.id === scope.id : p.name === scope.name && this.inDomain(scope.domain, p.domainId)));
         const roles = project ? user.roles[project.id] : undefined;
         if (!project || !roles?.length) return fail(401, UNAUTHORIZED);
         info = { userId: user.id, projectId: project.id, roles: withImpliedRoles(roles), methods: ['password'] };
@@ -166,14 +181,20 @@ export class KeystoneSimulator {
   /** The application credential named in an identity, or why there is none. */
   private findCredential(ac: Record<string, unknown>): ApplicationCredential | string {
     if (ac.id !== undefined) {
-      return this.applicationCredentials.find((c) => c.id === ac.id) ?? `Could not find Application Credential: ${typeof ac.id === 'string' ? ac.id : JSON.stringify(ac.id)}.`;
+      return (
+        this.applicationCredentials.find((c) => c.id === ac.id) ??
+        `Could not find Application Credential: ${typeof ac.id === 'string' ? ac.id : JSON.stringify(ac.id)}.`
+      );
     }
     const user = asRecord(ac.user) as NameOrId | undefined;
     if (!user) {
       return 'Expecting to find user in application credential. The server could not comply with the request since it is either malformed or otherwise incorrect. The client is assumed to be in error.';
     }
     const owner = this.users.find((x) => (user.id !== undefined ? x.id === user.id : x.name === user.name && this.inDomain(user.domain, x.domainId)));
-    return this.applicationCredentials.find((c) => c.userId === owner?.id && c.name === ac.name) ?? `Could not find Application Credential: ${typeof ac.name === 'string' ? ac.name : JSON.stringify(ac.name)}.`;
+    return (
+      this.applicationCredentials.find((c) => c.userId === owner?.id && c.name === ac.name) ??
+      `Could not find Application Credential: ${typeof ac.name === 'string' ? ac.name : JSON.stringify(ac.name)}.`
+    );
   }
 
   private inDomain(domain: NameOrId['domain'], domainId: string): boolean {

@@ -5,11 +5,32 @@ import type { Comparison, Condition, Scalar } from './search.js';
 /** Gnocchi's binary operators in the order of its regex alternation: the first that matches wins, so `==` reads as `=`. */
 const OPERATORS = ['>=', '<=', '!=', '>', '<', '=', '==', 'eq', 'ne', 'lt', 'gt', 'ge', 'le', 'in', 'like', '≠', '≥', '≤'];
 const NORMAL: Record<string, Comparison> = {
-  '>=': 'ge', '<=': 'le', '!=': 'ne', '>': 'gt', '<': 'lt', '=': 'eq', '==': 'eq', eq: 'eq', ne: 'ne',
-  lt: 'lt', gt: 'gt', ge: 'ge', le: 'le', in: 'in', like: 'like', '≠': 'ne', '≥': 'ge', '≤': 'le',
+  '>=': 'ge',
+  '<=': 'le',
+  '!=': 'ne',
+  '>': 'gt',
+  '<': 'lt',
+  '=': 'eq',
+  '==': 'eq',
+  eq: 'eq',
+  ne: 'ne',
+  lt: 'lt',
+  gt: 'gt',
+  ge: 'ge',
+  le: 'le',
+  in: 'in',
+  like: 'like',
+  '≠': 'ne',
+  '≥': 'ge',
+  '≤': 'le',
 };
 /** infixNotation's levels, loosest first; each keyword is matched as a bare prefix, as pyparsing's Literal does. */
-const LEVELS: Array<[string, 'and' | 'or']> = [['∨', 'or'], ['or', 'or'], ['∧', 'and'], ['and', 'and']];
+const LEVELS: Array<[string, 'and' | 'or']> = [
+  ['∨', 'or'],
+  ['or', 'or'],
+  ['∧', 'and'],
+  ['and', 'and'],
+];
 
 const TERMS: Array<[RegExp, (m: string) => Scalar]> = [
   [/^(?:None|none|null)/, () => null],
@@ -122,7 +143,8 @@ export function stringCondition(text: string): Condition {
   };
 
   const fail = (expected: string, at: number): never => {
-    const found = text === '' ? '' : at >= text.length ? ', found end of text' : `, found ${strRepr(/^[\p{L}\p{N}_]{1,16}/u.exec(text.slice(at))?.[0] ?? text.charAt(at))}`;
+    const found =
+      text === '' ? '' : at >= text.length ? ', found end of text' : `, found ${strRepr(/^[\p{L}\p{N}_]{1,16}/u.exec(text.slice(at))?.[0] ?? text.charAt(at))}`;
     throw new GnocchiHttpError(400, `Invalid filter: Expected ${expected}${found}  (at char ${String(at)}), (line:1, col:${String(at + 1)})`);
   };
   const parsed = attempt(() => expression(0));

@@ -38,7 +38,11 @@ function header(req: SimRequest, name: string): string | undefined {
 
 /** fnmatch: a metric name in `operations` may be a shell wildcard. */
 function matches(pattern: string, name: string): boolean {
-  const re = pattern.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.').replace(/\[!/g, '[^');
+  const re = pattern
+    .replace(/[.+^${}()|\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.')
+    .replace(/\[!/g, '[^');
   return new RegExp(`^${re}$`, 's').test(name);
 }
 
@@ -77,7 +81,9 @@ function readBody(raw: unknown): Body {
 /** Gnocchi's answer when no resource searched has the metrics: 400 before 4.5, 404 from 4.5 on. */
 function noSuchMetric(ops: Operations, version: GnocchiVersion): GnocchiHttpError {
   const names = [...new Set(ops.references.map((r) => r.name))].sort();
-  return version === 'current' ? new GnocchiHttpError(404, `Metric ${pyRepr(names)} does not exist`) : new GnocchiHttpError(400, { cause: 'Metrics not found', detail: names });
+  return version === 'current'
+    ? new GnocchiHttpError(404, `Metric ${pyRepr(names)} does not exist`)
+    : new GnocchiHttpError(400, { cause: 'Metrics not found', detail: names });
 }
 
 function compareValues(a: string | null, b: string | null): number {
@@ -108,7 +114,9 @@ export function aggregatesRoutes(server: SimServer, deps: AggregatesDeps): void 
       throw err;
     }
   });
-  server.route(['GET', 'PUT', 'PATCH', 'DELETE'], '/v1/aggregates', (req) => closing(deps.tokens.caller(req) ? errorAnswer(header(req, 'accept'), 405, '') : deps.tokens.unauthorized()));
+  server.route(['GET', 'PUT', 'PATCH', 'DELETE'], '/v1/aggregates', (req) =>
+    closing(deps.tokens.caller(req) ? errorAnswer(header(req, 'accept'), 405, '') : deps.tokens.unauthorized()),
+  );
 }
 
 function aggregates(req: SimRequest, deps: AggregatesDeps, ownProject: string | undefined): unknown {
@@ -116,7 +124,13 @@ function aggregates(req: SimRequest, deps: AggregatesDeps, ownProject: string | 
   const q = parseAggregatesQuery(req.query, version, deps.now());
   if (!(header(req, 'content-type') ?? '').startsWith('application/json')) throw new GnocchiHttpError(415, '');
   const body = readBody(req.body);
-  const measures: Omit<MeasuresRequest, 'aggregate'> = { start: q.start, stop: q.stop, granularity: q.granularity, neededOverlap: q.neededOverlap, fill: q.fill };
+  const measures: Omit<MeasuresRequest, 'aggregate'> = {
+    start: q.start,
+    stop: q.stop,
+    granularity: q.granularity,
+    neededOverlap: q.neededOverlap,
+    fill: q.fill,
+  };
   const request: MeasuresRequest = { ...measures, aggregate: body.operations.aggregate };
   if (body.resourceType === undefined) return byMetricIds(body.operations, deps.world, request, ownProject);
   if (body.search === undefined) throw new GnocchiCrash('no search');
@@ -137,7 +151,7 @@ function aggregates(req: SimRequest, deps: AggregatesDeps, ownProject: string | 
   };
   if (q.groupby.length === 0) return answer(rows) ?? fail(noSuchMetric(body.operations, version));
   const results: unknown[] = [];
-  for (let i = 0; i < rows.length; ) {
+  for (let i = 0; i < rows.length;) {
     const key = q.groupby.map((g) => rows[i].resource[g] ?? null);
     let end = i + 1;
     while (end < rows.length && q.groupby.every((g, k) => (rows[end].resource[g] ?? null) === key[k])) end++;
@@ -162,8 +176,22 @@ function searchResources(type: string, search: Condition | 'everything', q: Aggr
   const parts: Condition[] = search === 'everything' ? [] : [search];
   if (deps.version() === 'current') {
     const iso = (ms: number) => new Date(ms).toISOString();
-    if (q.stop !== undefined) parts.unshift({ op: 'or', parts: [{ op: 'lt', attr: 'started_at', value: iso(q.stop) }, { op: 'lt', attr: 'revision_start', value: iso(q.stop) }] });
-    if (q.start !== undefined) parts.unshift({ op: 'or', parts: [{ op: 'ge', attr: 'ended_at', value: iso(q.start) }, { op: 'eq', attr: 'ended_at', value: null }] });
+    if (q.stop !== undefined)
+      parts.unshift({
+        op: 'or',
+        parts: [
+          { op: 'lt', attr: 'started_at', value: iso(q.stop) },
+          { op: 'lt', attr: 'revision_start', value: iso(q.stop) },
+        ],
+      });
+    if (q.start !== undefined)
+      parts.unshift({
+        op: 'or',
+        parts: [
+          { op: 'ge', attr: 'ended_at', value: iso(q.start) },
+          { op: 'eq', attr: 'ended_at', value: null },
+        ],
+      });
   }
   if (ownProject !== undefined) parts.unshift(projectPolicy(ownProject));
   const keep = parts.length ? compileCondition({ op: 'and', parts }, type) : () => true;
@@ -189,7 +217,11 @@ const UUID = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$
 /** Without `resource_type`, the operations name metrics by UUID. */
 function byMetricIds(ops: Operations, world: GnocchiWorld, request: MeasuresRequest, ownProject: string | undefined): unknown {
   if (!ops.references.every((r) => UUID.test(r.name))) {
-    throw new GnocchiHttpError(400, { cause: 'Invalid metric references', reason: 'badly formed hexadecimal UUID string', detail: ops.references.map((r) => [r.name, r.method]) });
+    throw new GnocchiHttpError(400, {
+      cause: 'Invalid metric references',
+      reason: 'badly formed hexadecimal UUID string',
+      detail: ops.references.map((r) => [r.name, r.method]),
+    });
   }
   const canonical = (id: string) => id.replace(/-/g, '').toLowerCase();
   const refs: Reference[] = [];

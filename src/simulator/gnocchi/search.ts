@@ -7,13 +7,27 @@ export type Scalar = string | number | boolean | null;
 
 /** A resource filter, whichever syntax it came in. */
 export type Condition =
-  | { op: 'and' | 'or'; parts: Condition[] }
-  | { op: 'not'; inner: Condition }
-  | { op: Comparison; attr: unknown; value: Scalar | Scalar[] };
+  { op: 'and' | 'or'; parts: Condition[] } | { op: 'not'; inner: Condition } | { op: Comparison; attr: unknown; value: Scalar | Scalar[] };
 
 const COMPARISONS: Partial<Record<string, Comparison>> = {
-  '=': 'eq', '==': 'eq', eq: 'eq', '<': 'lt', lt: 'lt', '>': 'gt', gt: 'gt', '<=': 'le', '≤': 'le', le: 'le',
-  '>=': 'ge', '≥': 'ge', ge: 'ge', '!=': 'ne', '≠': 'ne', ne: 'ne', like: 'like', in: 'in',
+  '=': 'eq',
+  '==': 'eq',
+  eq: 'eq',
+  '<': 'lt',
+  lt: 'lt',
+  '>': 'gt',
+  gt: 'gt',
+  '<=': 'le',
+  '≤': 'le',
+  le: 'le',
+  '>=': 'ge',
+  '≥': 'ge',
+  ge: 'ge',
+  '!=': 'ne',
+  '≠': 'ne',
+  ne: 'ne',
+  like: 'like',
+  in: 'in',
 };
 const LOGICAL: Partial<Record<string, 'and' | 'or'>> = { and: 'and', '∧': 'and', or: 'or', '∨': 'or' };
 
@@ -52,7 +66,13 @@ export function jsonCondition(node: unknown): Condition | undefined {
 
 /** The policy keystonemiddleware's project sees without the admin role: its own, and what its users created. */
 export function projectPolicy(projectId: string): Condition {
-  return { op: 'or', parts: [{ op: 'eq', attr: 'project_id', value: projectId }, { op: 'like', attr: 'creator', value: `%:${projectId}` }] };
+  return {
+    op: 'or',
+    parts: [
+      { op: 'eq', attr: 'project_id', value: projectId },
+      { op: 'like', attr: 'creator', value: `%:${projectId}` },
+    ],
+  };
 }
 
 type Truth = boolean | null;
@@ -72,7 +92,10 @@ function logical(op: 'and' | 'or', parts: Array<(r: Resource) => Truth>): (r: Re
 }
 
 function likeRegExp(pattern: string): RegExp {
-  const body = pattern.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/%/g, '.*').replace(/_/g, '.');
+  const body = pattern
+    .replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+    .replace(/%/g, '.*')
+    .replace(/_/g, '.');
   return new RegExp(`^${body}$`, 's');
 }
 
@@ -80,7 +103,8 @@ function likeRegExp(pattern: string): RegExp {
 function cast(attr: string, value: Scalar): string | number | null {
   if (value === null) return null;
   if (DATETIME_ATTRIBUTES.has(attr)) {
-    const ms = typeof value === 'number' ? value * 1000 : typeof value === 'string' ? Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(value) ? value : `${value}Z`) : Number.NaN;
+    const ms =
+      typeof value === 'number' ? value * 1000 : typeof value === 'string' ? Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(value) ? value : `${value}Z`) : Number.NaN;
     if (Number.isNaN(ms)) throw new GnocchiHttpError(400, `Invalid value: \`${String(value)}' for field \`${attr}'`);
     return ms;
   }

@@ -2,7 +2,9 @@ import { hash, unit } from './hash.js';
 import type { SimOrganisation } from './model.js';
 
 /** Capacities in kbit/s as they are sold: 1, 2, 5, 10 Mbit/s ... 100 Gbit/s. */
-const SIZES_KBPS = [1_000, 2_000, 5_000, 10_000, 20_000, 50_000, 100_000, 200_000, 500_000, 1_000_000, 2_000_000, 5_000_000, 10_000_000, 20_000_000, 50_000_000, 100_000_000];
+const SIZES_KBPS = [
+  1_000, 2_000, 5_000, 10_000, 20_000, 50_000, 100_000, 200_000, 500_000, 1_000_000, 2_000_000, 5_000_000, 10_000_000, 20_000_000, 50_000_000, 100_000_000,
+];
 
 /**
  * A group's allocatedCapacity in kbit/s, or null for a share of groups: the

@@ -14,7 +14,11 @@ import type { IntercloudWorld } from './world.js';
 export function serveRoutes(server: SimServer, world: IntercloudWorld, auth: IntercloudAuth): void {
   const authed = (handler: (req: SimRequest) => SimResponse) => (req: SimRequest) => auth.authed(req, () => handler(req));
   server.route('POST', '/auth/token', (req) => auth.token(req));
-  server.route('GET', '/me/info', authed(() => ({ body: meInfo(world, auth) })));
+  server.route(
+    'GET',
+    '/me/info',
+    authed(() => ({ body: meInfo(world, auth) })),
+  );
   server.route(
     'GET',
     '/organisations/:id',
@@ -34,8 +38,16 @@ export function serveRoutes(server: SimServer, world: IntercloudWorld, auth: Int
       return failure(world, org.id) ?? { body: org.groups.map(groupBody) };
     }),
   );
-  server.route('GET', '/metrics/query/irn/:irn', authed((req) => withGroup(world, req, (g) => ({ body: g.metrics }))));
-  server.route('GET', '/metrics/query/irn/:irn/:metric/run', authed((req) => withGroup(world, req, (g) => run(world, req, g))));
+  server.route(
+    'GET',
+    '/metrics/query/irn/:irn',
+    authed((req) => withGroup(world, req, (g) => ({ body: g.metrics }))),
+  );
+  server.route(
+    'GET',
+    '/metrics/query/irn/:irn/:metric/run',
+    authed((req) => withGroup(world, req, (g) => run(world, req, g))),
+  );
 }
 
 /** The organisation a request acts on: its InterCloud-Scope, else the caller's own. */

@@ -147,7 +147,14 @@ export class IntercloudWorld {
     for (let i = 0; i < count; i++) {
       // The first ones form a chain so that the configured depth is always reached.
       const parent =
-        i < depth ? nodes[i] : this.rng() < 0.45 ? nodes[0] : pick(this.rng, nodes.filter((n) => n.depth < depth));
+        i < depth
+          ? nodes[i]
+          : this.rng() < 0.45
+            ? nodes[0]
+            : pick(
+                this.rng,
+                nodes.filter((n) => n.depth < depth),
+              );
       const org = this.createOrganisation(parent.org, rngUuid(this.rng), organisationName(this.rng, ++this.nameCounter, this.o.oddNames), groupsPerOrg);
       nodes.push({ org, depth: parent.depth + 1 });
     }
@@ -174,7 +181,9 @@ export class IntercloudWorld {
     const group: SimGroup = {
       id,
       name,
-      irn: `irn:group:${org.id.slice(-12)}::${Math.floor(this.rng() * 36 ** 7).toString(36).padStart(7, '0')}`,
+      irn: `irn:group:${org.id.slice(-12)}::${Math.floor(this.rng() * 36 ** 7)
+        .toString(36)
+        .padStart(7, '0')}`,
       organisationId: org.id,
       countConnectors: Math.floor(this.rng() * 6),
       countLinks: Math.floor(this.rng() * 4),

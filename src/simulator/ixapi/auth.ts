@@ -88,7 +88,12 @@ export class IxapiAuth {
     const { token } = this.accessTokens.issue({ flow: 'oauth2' }, this.opts.accessTtlSeconds);
     this.remember(token);
     return {
-      body: { access_token: token, expires_in: this.opts.accessTtlSeconds, token_type: 'Bearer', scope: 'resource.api resource.ixapi resource.productcatalogapi' },
+      body: {
+        access_token: token,
+        expires_in: this.opts.accessTtlSeconds,
+        token_type: 'Bearer',
+        scope: 'resource.api resource.ixapi resource.productcatalogapi',
+      },
     };
   }
 

@@ -136,9 +136,10 @@ export class IxapiWorld {
           connection: conn.id,
           handover: s.type === 'cloud_vc' ? handover : null,
           cloudVlan: peerings > 1 ? 400 + peering : null,
-          vlanConfig: this.rng() < 0.7
-            ? { vlan_type: 'dot1q', vlan, vlan_ethertype: '0x8100' }
-            : { vlan_type: 'qinq', outer_vlan: vlan, outer_vlan_ethertype: '0x8100', inner_vlan: 33 },
+          vlanConfig:
+            this.rng() < 0.7
+              ? { vlan_type: 'dot1q', vlan, vlan_ethertype: '0x8100' }
+              : { vlan_type: 'qinq', outer_vlan: vlan, outer_vlan_ethertype: '0x8100', inner_vlan: 33 },
           status: [],
           decommissionAt: null,
         });
@@ -171,7 +172,10 @@ export class IxapiWorld {
     let configStatus: SimStatusMessage[] = [];
     switch (state) {
       case 'error':
-        s.status = [msg(3, 'provisioning_failed', 'The cloud provider refused the connection request'), msg(4, 'cloud_key', 'The cloud key could not be validated')];
+        s.status = [
+          msg(3, 'provisioning_failed', 'The cloud provider refused the connection request'),
+          msg(4, 'cloud_key', 'The cloud key could not be validated'),
+        ];
         configStatus = [msg(3, 'handover_failed', 'The handover could not be configured')];
         break;
       case 'testing':

@@ -42,9 +42,7 @@ export class AstakosClient {
       const path = `$[${JSON.stringify(resource)}]`;
       const o = asObject(raw, path);
       const component =
-        optional(o.service, asString, `${path}.service`) ??
-        optional(o.service_origin, asString, `${path}.service_origin`) ??
-        resource.split('.')[0]!;
+        optional(o.service, asString, `${path}.service`) ?? optional(o.service_origin, asString, `${path}.service_origin`) ?? resource.split('.')[0]!;
       return {
         resource,
         component,

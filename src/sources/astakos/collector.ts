@@ -122,7 +122,8 @@ export class AstakosCollector implements Collector {
     }
     if (this.projectsMissingSince === undefined) {
       const why = `Astakos has no /service_project_quotas (the draft API, or a Synnefo before projects became resource pools): project figures come only with the members' quotas; asked again in ${this.target.discoveryInterval / 1000}s`;
-      if (projects.length) this.log.warn({ err: missing, projects: projects.length }, `${why}, and the configured projects without visible members are not exposed`);
+      if (projects.length)
+        this.log.warn({ err: missing, projects: projects.length }, `${why}, and the configured projects without visible members are not exposed`);
       else this.log.info({ err: missing }, why);
     }
     this.projectsMissingSince = ctx.startedAt;
@@ -139,7 +140,10 @@ export class AstakosCollector implements Collector {
     if (key === this.unknownUsers) return;
     this.unknownUsers = key;
     if (unknown.length) {
-      this.log.info({ unknown: unknown.length, first: unknown.slice(0, 5) }, 'configured users that Astakos does not know (absent or not verified): no series for them');
+      this.log.info(
+        { unknown: unknown.length, first: unknown.slice(0, 5) },
+        'configured users that Astakos does not know (absent or not verified): no series for them',
+      );
     }
   }
 
@@ -163,7 +167,12 @@ export class AstakosCollector implements Collector {
   /** Each component sees only the commissions it issued: the target's figure is their sum over all tokens. */
   private async commissions(ctx: CycleContext): Promise<Sample[]> {
     const counts = await Promise.all(this.serviceAuth.map((auth) => this.client.pendingCommissions(ctx, auth)));
-    return [pendingCommissions.sample({}, counts.reduce((a, b) => a + b, 0))];
+    return [
+      pendingCommissions.sample(
+        {},
+        counts.reduce((a, b) => a + b, 0),
+      ),
+    ];
   }
 }
 

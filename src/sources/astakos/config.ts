@@ -26,14 +26,14 @@ export interface AstakosTarget extends TargetConfig {
 
 export const schema: ConfigSchema = {
   auth: {
-    ...secretField('token', 'User token (X-Auth-Token): exposes that user\'s own quotas from /quotas'),
+    ...secretField('token', "User token (X-Auth-Token): exposes that user's own quotas from /quotas"),
     serviceTokens: objectArray(
       secretField('token', 'Service token of one Synnefo component (cyclades, pithos, ...)'),
-      'Service tokens: each exposes its component\'s quotas of every user (/service_quotas) and its pending commissions',
+      "Service tokens: each exposes its component's quotas of every user (/service_quotas) and its pending commissions",
     ),
   },
   holder: {
-    doc: 'holder label of the user token\'s quotas when the user cannot be looked up at /identity/v2.0/tokens',
+    doc: "holder label of the user token's quotas when the user cannot be looked up at /identity/v2.0/tokens",
     format: String,
     default: 'self',
   },

@@ -15,7 +15,11 @@ export const quotaEffectiveLimit = gauge(
 );
 export const projectQuotaLimit = gauge('astakos_project_quota_limit', `Astakos quota limit ${PROJECT}; +Inf when unlimited.`, project);
 export const projectQuotaUsage = gauge('astakos_project_quota_usage', `Astakos quota usage ${PROJECT}, pending commissions included.`, project);
-export const projectQuotaPending = gauge('astakos_project_quota_pending', `Part of astakos_project_quota_usage ${PROJECT} held by pending commissions.`, project);
+export const projectQuotaPending = gauge(
+  'astakos_project_quota_pending',
+  `Part of astakos_project_quota_usage ${PROJECT} held by pending commissions.`,
+  project,
+);
 export const resourceInfo = gauge(
   'astakos_resource_info',
   'Always 1: a resource Astakos accounts for, its component, unit ("" when a count) and description.',
@@ -23,7 +27,7 @@ export const resourceInfo = gauge(
 );
 export const pendingCommissions = gauge(
   'astakos_pending_commissions',
-  'Commissions issued by the configured service tokens\' components and neither accepted nor rejected yet.',
+  "Commissions issued by the configured service tokens' components and neither accepted nor rejected yet.",
 );
 
 export const families: readonly MetricFamily[] = [

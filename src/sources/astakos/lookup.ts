@@ -70,7 +70,9 @@ export class IdLookup {
     const each = await Promise.all(chunk.map((id) => this.chunk(what, [id], ask)));
     if (each.some((answer) => answer.found.length) && this.lists !== false) {
       this.lists = false;
-      this.log.info(`Astakos answered a list of ${what} 404 but knows some of them alone: it reads the filter as one uuid (an older Synnefo), so they are asked one uuid at a time`);
+      this.log.info(
+        `Astakos answered a list of ${what} 404 but knows some of them alone: it reads the filter as one uuid (an older Synnefo), so they are asked one uuid at a time`,
+      );
     }
     return merge(each);
   }

@@ -10,7 +10,11 @@ import type { Holding, ProjectQuota, Quantities, ResourceDescription } from './c
  * which every member's entry repeats and `/service_project_quotas` gives too
  * (all read from the same project counter).
  */
-export function groupQuotaSamples(holdings: readonly Holding[], projects: readonly ProjectQuota[], componentOf: (resource: string) => string): Map<string, Sample[]> {
+export function groupQuotaSamples(
+  holdings: readonly Holding[],
+  projects: readonly ProjectQuota[],
+  componentOf: (resource: string) => string,
+): Map<string, Sample[]> {
   const parts = new Map<string, { seen: Set<string>; samples: Sample[] }>();
   const partOf = (key: string) => {
     let part = parts.get(key);
@@ -24,7 +28,11 @@ export function groupQuotaSamples(holdings: readonly Holding[], projects: readon
     if (part.seen.has(resource)) return;
     part.seen.add(resource);
     const labels = { project, resource };
-    part.samples.push(f.projectQuotaLimit.sample(labels, q.limit), f.projectQuotaUsage.sample(labels, q.usage), f.projectQuotaPending.sample(labels, q.pending));
+    part.samples.push(
+      f.projectQuotaLimit.sample(labels, q.limit),
+      f.projectQuotaUsage.sample(labels, q.usage),
+      f.projectQuotaPending.sample(labels, q.pending),
+    );
   };
   for (const h of holdings) {
     // Within a holder's part a series is named by its source and resource.

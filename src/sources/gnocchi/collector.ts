@@ -65,7 +65,7 @@ export class GnocchiCollector implements Collector {
     this.warnedRoles = true;
     ctx.log.warn(
       { roles },
-      'the Keystone token has no admin role: Gnocchi shows it only its own project\'s resources, so the totals cover that project alone (see gnocchi_query_projects_seen)',
+      "the Keystone token has no admin role: Gnocchi shows it only its own project's resources, so the totals cover that project alone (see gnocchi_query_projects_seen)",
     );
   }
 }

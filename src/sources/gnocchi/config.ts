@@ -108,7 +108,7 @@ const querySchema: ConfigSchema = {
   },
   groupBy: { doc: 'Resource attributes to group by; each becomes a label', format: Array, default: ['project_id'] },
   granularity: { doc: 'Granularity asked of Gnocchi: seconds (300) or a duration (5m)', format: granularityFormat, default: '5m' },
-  lookback: { doc: 'How far back to look for each resource\'s latest point', format: 'duration', default: '1h' },
+  lookback: { doc: "How far back to look for each resource's latest point", format: 'duration', default: '1h' },
   neededOverlap: { doc: 'needed_overlap passed to Gnocchi (percent, 0-100)', format: 'non-negative-number', default: 0 },
   fill: {
     doc: 'fill passed to Gnocchi: "" (not sent), a number, "null" or "dropna"; Gnocchi 4.5 and later also take "ffill", "bfill", "full_ffill" and "full_bfill"',
@@ -116,7 +116,7 @@ const querySchema: ConfigSchema = {
     default: '',
   },
   mode: {
-    doc: 'latest-per-resource: sum of each live resource\'s latest value (right for sparse gauges such as vcpus); aggregate: the latest point of the aggregated series',
+    doc: "latest-per-resource: sum of each live resource's latest value (right for sparse gauges such as vcpus); aggregate: the latest point of the aggregated series",
     format: QUERY_MODES,
     default: 'latest-per-resource',
   },
@@ -181,9 +181,11 @@ export function check(target: GnocchiTarget): Array<[string, string]> {
   if (k.url) {
     if (keystoneFlow(k) === 'application_credential') {
       if (!k.applicationCredentialId) problems.push(['auth.keystone.applicationCredentialId', 'is required with applicationCredentialSecret']);
-      if (!k.applicationCredentialSecret) problems.push(['auth.keystone.applicationCredentialSecret', 'is required (applicationCredentialSecret or applicationCredentialSecretFile)']);
+      if (!k.applicationCredentialSecret)
+        problems.push(['auth.keystone.applicationCredentialSecret', 'is required (applicationCredentialSecret or applicationCredentialSecretFile)']);
       if (k.username || k.userId || k.password) problems.push(['auth.keystone', 'give an application credential or a user and password, not both']);
-      if (k.project || k.projectId) problems.push(['auth.keystone.project', 'an application credential is already scoped to its project; leave project and projectId empty']);
+      if (k.project || k.projectId)
+        problems.push(['auth.keystone.project', 'an application credential is already scoped to its project; leave project and projectId empty']);
     } else {
       if (!k.username && !k.userId) problems.push(['auth.keystone.username', 'is required (or userId, or an application credential)']);
       if (k.username && k.userId) problems.push(['auth.keystone.userId', 'give either username or userId, not both']);
@@ -198,7 +200,8 @@ export function check(target: GnocchiTarget): Array<[string, string]> {
     if (!NAME.test(q.name)) problems.push([`${at}.name`, 'must be letters, digits and "_", not starting with a digit (the metric is gnocchi_<name>)']);
     else if (names.has(q.name)) problems.push([`${at}.name`, `is the same as queries[${names.get(q.name)}].name`]);
     else names.set(q.name, i);
-    if (!/^\(.*\)$/s.test(q.operations.trim()) || !balanced(q.operations)) problems.push([`${at}.operations`, 'must be a parenthesised Gnocchi operation such as (aggregate sum (metric vcpus mean))']);
+    if (!/^\(.*\)$/s.test(q.operations.trim()) || !balanced(q.operations))
+      problems.push([`${at}.operations`, 'must be a parenthesised Gnocchi operation such as (aggregate sum (metric vcpus mean))']);
     if (!q.resourceType) problems.push([`${at}.resourceType`, 'is required']);
     try {
       parseSearch(q.search);
@@ -207,7 +210,8 @@ export function check(target: GnocchiTarget): Array<[string, string]> {
     }
     const seen = new Set<string>();
     q.groupBy.forEach((g, j) => {
-      if (typeof g !== 'string' || !LABEL.test(g) || g.startsWith('__')) problems.push([`${at}.groupBy[${j}]`, 'must be a resource attribute usable as a label name (letters, digits, "_")']);
+      if (typeof g !== 'string' || !LABEL.test(g) || g.startsWith('__'))
+        problems.push([`${at}.groupBy[${j}]`, 'must be a resource attribute usable as a label name (letters, digits, "_")']);
       else if (g === 'target') problems.push([`${at}.groupBy[${j}]`, '"target" is the label of the exporter target']);
       else if (seen.has(g)) problems.push([`${at}.groupBy[${j}]`, `"${g}" is listed twice`]);
       seen.add(g);

@@ -9,7 +9,7 @@ const WHOLE_QUERY: Record<string, string> = {
 /** What to do about the other causes. */
 const HINTS: Record<string, string> = {
   'Resource type does not exist': 'set resourceType to a resource type of this Gnocchi',
-  'Invalid operations': 'fix the query\'s operations',
+  'Invalid operations': "fix the query's operations",
 };
 
 /** Gnocchi 4.4 takes only a number, null or dropna for fill; the forward and backward fills came with 4.5. */
@@ -33,6 +33,12 @@ export function explainGnocchiError(err: unknown, query: string): Error {
   const what = [cause, reason].filter((x) => typeof x === 'string' && x).join(': ');
   const shown = detail === undefined ? '' : ` (${JSON.stringify(detail).slice(0, 300)})`;
   const whole = typeof cause === 'string' ? WHOLE_QUERY[cause] : undefined;
-  const hint = whole ? `${whole}, and Gnocchi fails the whole query for it` : cause === 'Argument value error' && detail === 'fill' ? FILL_HINT : typeof cause === 'string' ? HINTS[cause] : undefined;
+  const hint = whole
+    ? `${whole}, and Gnocchi fails the whole query for it`
+    : cause === 'Argument value error' && detail === 'fill'
+      ? FILL_HINT
+      : typeof cause === 'string'
+        ? HINTS[cause]
+        : undefined;
   return wrapped(`${err.route}: HTTP ${err.status}: ${what || 'error'}${shown}${hint ? `; ${hint}` : ''}`);
 }

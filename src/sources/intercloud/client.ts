@@ -119,13 +119,10 @@ export class IntercloudClient {
 
   /** Runs a timeserie metric over [start, end]; undefined when the window holds no non-null point. */
   async latest(irn: string, metric: string, window: { start: string; end: string }, scope: string | undefined, ctx: RequestScope): Promise<Point | undefined> {
-    const data = await this.get(
-      `/metrics/query/irn/${encodeIrn(irn)}/${encodeURIComponent(metric)}/run`,
-      '/metrics/query/irn/:irn/:metric/run',
-      ctx,
-      scope,
-      { 'start-d': window.start, 'end-d': window.end },
-    );
+    const data = await this.get(`/metrics/query/irn/${encodeIrn(irn)}/${encodeURIComponent(metric)}/run`, '/metrics/query/irn/:irn/:metric/run', ctx, scope, {
+      'start-d': window.start,
+      'end-d': window.end,
+    });
     return latestPoint(data);
   }
 

@@ -123,7 +123,10 @@ export class IntercloudCollector implements Collector {
       result.fail(key, ofOrganisation(org, reading.error));
     } else if (reading?.value.length) {
       const unit = this.target.capacityUnit;
-      result.ok(key, reading.value.map(({ region, capacity }) => f.organisationCapacity.sample({ organisation_id: org.id, region }, toBytesPerSecond(capacity, unit))));
+      result.ok(
+        key,
+        reading.value.map(({ region, capacity }) => f.organisationCapacity.sample({ organisation_id: org.id, region }, toBytesPerSecond(capacity, unit))),
+      );
     }
   }
 

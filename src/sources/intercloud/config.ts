@@ -25,7 +25,7 @@ export interface IntercloudTarget extends TargetConfig {
 
 export const schema: ConfigSchema = {
   auth: {
-    ...secretField('personalAccessToken', 'Personal Access Token from the portal\'s Account Settings, sent as the Bearer token'),
+    ...secretField('personalAccessToken', "Personal Access Token from the portal's Account Settings, sent as the Bearer token"),
     username: { doc: 'Portal user for the password grant (POST /auth/token), instead of a Personal Access Token', format: String, default: '' },
     ...secretField('password', 'Password of `username`'),
     ...secretField('basicToken', 'The <basic_token> InterCloud provides on demand for POST /auth/token (Authorization: Basic)'),
@@ -40,12 +40,12 @@ export const schema: ConfigSchema = {
   maxDepth: { doc: 'Deepest level of child organisations walked below the own organisation', format: 'nat', default: 10 },
   includeOwnOrganisation: { doc: 'Also collect the groups of the own organisation, not only those of its children', format: 'bool', default: true },
   capacityUnit: {
-    doc: 'Unit of the portal\'s allocatedCapacity (groups) and capacities (organisations): bps, kbps or Mbps; kbps as InterCloud\'s Terraform provider reads it',
+    doc: "Unit of the portal's allocatedCapacity (groups) and capacities (organisations): bps, kbps or Mbps; kbps as InterCloud's Terraform provider reads it",
     format: [...RATE_UNITS],
     default: 'kbps',
   },
   shard: {
-    index: { doc: 'This replica\'s shard, 0 .. count-1; the own organisation belongs to shard 0', format: 'nat', default: 0 },
+    index: { doc: "This replica's shard, 0 .. count-1; the own organisation belongs to shard 0", format: 'nat', default: 0 },
     count: { doc: 'Replicas that split the organisations between them by a hash of the organisation id', format: 'positive-int', default: 1 },
   },
 };

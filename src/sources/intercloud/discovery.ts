@@ -144,7 +144,10 @@ export class Discovery {
     }
     if (duplicates.length) {
       // Listed under two parents, or as its own ancestor: walked once, at its first place.
-      this.opts.log.warn({ organisations: duplicates.length, examples: duplicates.slice(0, 5) }, 'InterCloud organisations seen twice in the tree; kept at their first place');
+      this.opts.log.warn(
+        { organisations: duplicates.length, examples: duplicates.slice(0, 5) },
+        'InterCloud organisations seen twice in the tree; kept at their first place',
+      );
     }
   }
 

@@ -3,14 +3,7 @@ import { HttpError, type HttpClient, type JsonResponse } from '../../core/http.j
 import { asArray, asObject } from '../../core/shape.js';
 import type { RequestScope } from '../../core/source.js';
 import type { Logger } from '../../log.js';
-import {
-  parseConnection,
-  parseNetworkService,
-  parseNetworkServiceConfig,
-  type Connection,
-  type NetworkService,
-  type NetworkServiceConfig,
-} from './model.js';
+import { parseConnection, parseNetworkService, parseNetworkServiceConfig, type Connection, type NetworkService, type NetworkServiceConfig } from './model.js';
 
 /** Upper bound on pages of one list, against a server that keeps answering new ids forever. */
 const MAX_PAGES = 10_000;
@@ -39,12 +32,18 @@ export class IxapiClient {
 
   async networkServices(type: string | undefined, scope: RequestScope, withExternalRef: boolean): Promise<NetworkService[]> {
     const items = await this.list('/network-services', type, scope);
-    return ofType(items.map((it, i) => parseNetworkService(it, `network-services[${i}]`, withExternalRef)), type);
+    return ofType(
+      items.map((it, i) => parseNetworkService(it, `network-services[${i}]`, withExternalRef)),
+      type,
+    );
   }
 
   async networkServiceConfigs(type: string | undefined, scope: RequestScope): Promise<NetworkServiceConfig[]> {
     const items = await this.list('/network-service-configs', type, scope);
-    return ofType(items.map((it, i) => parseNetworkServiceConfig(it, `network-service-configs[${i}]`)), type);
+    return ofType(
+      items.map((it, i) => parseNetworkServiceConfig(it, `network-service-configs[${i}]`)),
+      type,
+    );
   }
 
   async connections(scope: RequestScope): Promise<Connection[]> {
@@ -99,7 +98,10 @@ export class IxapiClient {
       for (const item of items) add(out, item, path);
       const partial = res.status === PARTIAL_CONTENT;
       if (items.length > 0 && out.size === before) {
-        if (partial) throw new Error(`${path}: the server answered 206 Partial Content but repeated a page at page_offset ${offset}: it ignores page_offset; set pageLimit to 0 for this target`);
+        if (partial)
+          throw new Error(
+            `${path}: the server answered 206 Partial Content but repeated a page at page_offset ${offset}: it ignores page_offset; set pageLimit to 0 for this target`,
+          );
         return [...out.values()];
       }
       offset += items.length;

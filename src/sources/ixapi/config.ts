@@ -52,7 +52,7 @@ export const schema: ConfigSchema = {
   },
   labels: {
     externalRef: {
-      doc: 'Add each network service\'s external_ref as a label of ixapi_network_service_info. The IX-API schema marks it a sensitive property and it is free text: enable it only if your references are fit to show wherever the metrics go',
+      doc: "Add each network service's external_ref as a label of ixapi_network_service_info. The IX-API schema marks it a sensitive property and it is free text: enable it only if your references are fit to show wherever the metrics go",
       format: 'bool',
       default: false,
     },

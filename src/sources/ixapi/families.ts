@@ -7,7 +7,10 @@ const INFO_HELP = 'Always 1; names an IX-API network service: its type, product 
 
 export const networkServiceInfo = gauge('ixapi_network_service_info', `${INFO_HELP}.`, INFO_LABELS);
 /** The same series with the service's external reference, for targets whose `labels.externalRef` asks for it. */
-export const networkServiceInfoWithExternalRef = gauge('ixapi_network_service_info', `${INFO_HELP}, and its external reference.`, [...INFO_LABELS, 'external_ref']);
+export const networkServiceInfoWithExternalRef = gauge('ixapi_network_service_info', `${INFO_HELP}, and its external reference.`, [
+  ...INFO_LABELS,
+  'external_ref',
+]);
 export const networkServiceState = stateGauge(
   'ixapi_network_service_state',
   'State of an IX-API network service: 1 for the current state, 0 for the other known states.',
@@ -57,11 +60,10 @@ export const connectionState = stateGauge(
   ['connection_id'],
   STATES,
 );
-export const connectionStatusMessages = gauge(
-  'ixapi_connection_status_messages',
-  'Status messages an IX-API connection carries, by syslog severity.',
-  ['connection_id', 'severity'],
-);
+export const connectionStatusMessages = gauge('ixapi_connection_status_messages', 'Status messages an IX-API connection carries, by syslog severity.', [
+  'connection_id',
+  'severity',
+]);
 export const connectionDecommission = gauge(
   'ixapi_connection_decommission_timestamp_seconds',
   'Unix time at which an IX-API connection is or was to be decommissioned; absent when none is planned.',

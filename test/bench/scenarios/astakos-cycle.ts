@@ -24,7 +24,18 @@ export default async function (): Promise<Record<string, unknown>> {
     const { sim } = simulator;
     const log = pino({ level: 'silent' });
     const metrics = new SelfMetrics('bench');
-    const http = new HttpClient({ source: 'astakos', target: 'bench', baseUrl: sim.baseUrl, timeoutMs: 60_000, retries: 0, maxResponseBytes: 512 * 1024 * 1024, concurrency: 4, requestsPerSecond: 0, metrics, log });
+    const http = new HttpClient({
+      source: 'astakos',
+      target: 'bench',
+      baseUrl: sim.baseUrl,
+      timeoutMs: 60_000,
+      retries: 0,
+      maxResponseBytes: 512 * 1024 * 1024,
+      concurrency: 4,
+      requestsPerSecond: 0,
+      metrics,
+      log,
+    });
     const collector = benchCollector(
       astakos,
       { baseUrl: sim.baseUrl, auth: { token: sim.userToken, serviceTokens: sim.serviceTokens.map((token) => ({ token })) } },

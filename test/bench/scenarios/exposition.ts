@@ -39,7 +39,13 @@ async function cycle(orgs: number, tick: number, pauseMs = -1): Promise<CycleRes
     const samples: Sample[] = [];
     for (let g = 0; g < 5; g++) {
       for (let r = 0; r < 5; r++) {
-        const labels = { organisation_id: `org-${org}`, organisation: `Organisation "${org}" GmbH`, group_id: `grp-${org}-${g}`, group: `group ${g}`, region: `eu-west-${r}` };
+        const labels = {
+          organisation_id: `org-${org}`,
+          organisation: `Organisation "${org}" GmbH`,
+          group_id: `grp-${org}-${g}`,
+          group: `group ${g}`,
+          region: `eu-west-${r}`,
+        };
         samples.push({ name: 'intercloud_group_used_capacity_bytes_per_second', labels, value: (org * 7 + g * 3 + r + tick) * 125_000 });
         samples.push({ name: 'intercloud_group_used_capacity_timestamp_seconds', labels, value: 1_763_900_000 + tick });
       }
@@ -81,7 +87,12 @@ async function measureSwap(orgs: number): Promise<{ series: number; partRenderMs
     swaps.push(performance.now() - t1);
   }
   swaps.sort((a, b) => a - b);
-  return { series: state.rendered.series, partRenderMs: round(partRender / 5), swapMsMedian: round(percentile(swaps, 50)), swapMsMax: round(swaps[swaps.length - 1]!) };
+  return {
+    series: state.rendered.series,
+    partRenderMs: round(partRender / 5),
+    swapMsMedian: round(percentile(swaps, 50)),
+    swapMsMax: round(swaps[swaps.length - 1]!),
+  };
 }
 
 /**
@@ -89,7 +100,6 @@ async function measureSwap(orgs: number): Promise<{ series: number; partRenderMs
  * series while cycles keep producing and swapping snapshots in the background.
  */
 export default async function (): Promise<Record<string, unknown>> {
-
   const log = pino({ level: 'silent' });
   const metrics = new SelfMetrics('bench');
   const store = new SnapshotStore(metrics, log);

@@ -20,12 +20,25 @@ const CYCLES = 5;
  * as Gnocchi writes them in series it did not aggregate), and checks the total.
  */
 export default async function (): Promise<Record<string, unknown>> {
-  const simulator = await startSimulatorProcess<{ keystoneUrl: string; username: string; password: string; instances: number; expectedVcpus: number }>('gnocchi-sim.js', [String(PROJECTS), String(PER_PROJECT)]);
+  const simulator = await startSimulatorProcess<{ keystoneUrl: string; username: string; password: string; instances: number; expectedVcpus: number }>(
+    'gnocchi-sim.js',
+    [String(PROJECTS), String(PER_PROJECT)],
+  );
   try {
     const { sim } = simulator;
     const log = pino({ level: 'silent' });
     const metrics = new SelfMetrics('bench');
-    const http = new HttpClient({ source: 'gnocchi', target: 'bench', timeoutMs: 60_000, retries: 0, maxResponseBytes: 512 * 1024 * 1024, concurrency: 4, requestsPerSecond: 0, metrics, log });
+    const http = new HttpClient({
+      source: 'gnocchi',
+      target: 'bench',
+      timeoutMs: 60_000,
+      retries: 0,
+      maxResponseBytes: 512 * 1024 * 1024,
+      concurrency: 4,
+      requestsPerSecond: 0,
+      metrics,
+      log,
+    });
     const collector = benchCollector(
       gnocchi,
       {

@@ -36,14 +36,22 @@ const RUN_ROUTE = '/metrics/query/irn/:irn/:metric/run';
  */
 export default async function (): Promise<Record<string, unknown>> {
   const simOpts = { seed: 2020, organisations: ORGANISATIONS - 1, depth: 3, groupsPerOrg: GROUPS, regionsPerGroup: REGIONS, latencyMs: LATENCY_MS };
-  const simulator = await startSimulatorProcess<{ url: string; personalAccessToken: string; organisations: number; groups: number }>('intercloud-sim.js', [JSON.stringify(simOpts)]);
+  const simulator = await startSimulatorProcess<{ url: string; personalAccessToken: string; organisations: number; groups: number }>('intercloud-sim.js', [
+    JSON.stringify(simOpts),
+  ]);
   try {
     const { sim } = simulator;
     const queries = sim.groups * REGIONS;
     const userAgent = `capacity-exporter/${version}`;
     const bareOpts: BareLoopOptions = {
-      sim: simOpts, url: sim.url, personalAccessToken: sim.personalAccessToken, userAgent,
-      concurrency: CONCURRENCY, timeoutMs: 30_000, windowMs: 30 * 60_000, warmup: 5000,
+      sim: simOpts,
+      url: sim.url,
+      personalAccessToken: sim.personalAccessToken,
+      userAgent,
+      concurrency: CONCURRENCY,
+      timeoutMs: 30_000,
+      windowMs: 30 * 60_000,
+      warmup: 5000,
     };
     const bare = () => runBenchScript<BareLoopFigures>('bare-loop.js', [JSON.stringify(bareOpts)]);
     const loadBefore = loadavg()[0]!;
@@ -168,7 +176,16 @@ async function valueCycle(exporter: Exporter, simPid: number | undefined, profil
       .filter(([, us]) => us > 0),
   );
   const cpuMicros = cpu.user + cpu.system;
-  return { seconds, queries, cpuMicros, cpuMicrosPerQuery: cpuMicros / queries, systemMicros: cpu.system, faults, byThread, simCpuMs: childCpuMs(simPid) - simCpu0 };
+  return {
+    seconds,
+    queries,
+    cpuMicros,
+    cpuMicrosPerQuery: cpuMicros / queries,
+    systemMicros: cpu.system,
+    faults,
+    byThread,
+    simCpuMs: childCpuMs(simPid) - simCpu0,
+  };
 }
 
 /** /run requests the exporter has sent so far, retries included. */
@@ -187,7 +204,10 @@ function threadCpuMs(): Record<string, number> {
   try {
     for (const tid of readdirSync('/proc/self/task')) {
       const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
-      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replace(/\d+$/, '').trim();
+      const name = stat
+        .slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'))
+        .replace(/\d+$/, '')
+        .trim();
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       out[name] = (out[name] ?? 0) + (Number(fields[11]) + Number(fields[12])) * 10;
     }

@@ -23,7 +23,18 @@ export default async function (): Promise<Record<string, unknown>> {
     const { sim } = simulator;
     const log = pino({ level: 'silent' });
     const metrics = new SelfMetrics('bench');
-    const http = new HttpClient({ source: 'ixapi', target: 'bench', baseUrl: sim.baseUrl, timeoutMs: 60_000, retries: 0, maxResponseBytes: 256 * 1024 * 1024, concurrency: 4, requestsPerSecond: 0, metrics, log });
+    const http = new HttpClient({
+      source: 'ixapi',
+      target: 'bench',
+      baseUrl: sim.baseUrl,
+      timeoutMs: 60_000,
+      retries: 0,
+      maxResponseBytes: 256 * 1024 * 1024,
+      concurrency: 4,
+      requestsPerSecond: 0,
+      metrics,
+      log,
+    });
     const collector = benchCollector(
       ixapi,
       { baseUrl: sim.baseUrl, pageLimit: PAGE_LIMIT, auth: { apiKey: sim.credentials.apiKey, apiSecret: sim.credentials.apiSecret } },

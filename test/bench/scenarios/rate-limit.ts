@@ -24,8 +24,16 @@ export default async function (): Promise<Record<string, unknown>> {
   });
   const baseUrl = await sim.listen();
   const http = new HttpClient({
-    source: 'bench', target: 'rate', baseUrl, timeoutMs: 5000, retries: 0, maxResponseBytes: 1 << 20,
-    concurrency: 16, requestsPerSecond: RATE, metrics: new SelfMetrics('bench'), log: pino({ level: 'silent' }),
+    source: 'bench',
+    target: 'rate',
+    baseUrl,
+    timeoutMs: 5000,
+    retries: 0,
+    maxResponseBytes: 1 << 20,
+    concurrency: 16,
+    requestsPerSecond: RATE,
+    metrics: new SelfMetrics('bench'),
+    log: pino({ level: 'silent' }),
   });
   const stop = new AbortController();
   setMaxListeners(0, stop.signal);

@@ -119,7 +119,10 @@ export default async function (options: ScenarioOptions): Promise<Record<string,
       const perTenMinutes = (key: 'rssMb' | 'heapUsedMb') => round(slope(lastHalf.map((m) => [m.t / 600, m[key]] as const)), 2);
       const rssSlope = perTenMinutes('rssMb');
       const peakRssMb = round(process.resourceUsage().maxRSS / 1024, 1);
-      const durations = cycles.slice(1).map((c) => c.durationMs).sort((a, b) => a - b);
+      const durations = cycles
+        .slice(1)
+        .map((c) => c.durationMs)
+        .sort((a, b) => a - b);
       const overruns = (await exporter.metrics.overruns.get()).values.reduce((n, v) => n + v.value, 0);
       const pass = rssSlope < 1 && peakRssMb < 300 && scrapes.p99Ms <= 50 && scrapes.failed === 0;
       return {
