@@ -17,5 +17,6 @@ export function rngUuid(rng: () => number): string {
 }
 
 export function pick<T>(rng: () => number, items: readonly T[]): T {
-  return items[Math.floor(rng() * items.length)];
+  if (items.length === 0) throw new Error('pick from an empty list');
+  return items[Math.floor(rng() * items.length)]!;
 }

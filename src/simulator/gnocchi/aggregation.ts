@@ -36,7 +36,7 @@ const variance = (v: number[], ddof: number) => {
 const median = (v: number[]) => {
   const s = [...v].sort((a, b) => a - b);
   const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 };
 
 /** How an archive policy rolls a bucket's raw measures up (carbonara; std and var of a sample). */
@@ -46,8 +46,8 @@ const IN_BUCKET: Record<string, (v: number[]) => number> = {
   min: (v) => Math.min(...v),
   max: (v) => Math.max(...v),
   count: (v) => v.length,
-  first: (v) => v[0],
-  last: (v) => v[v.length - 1],
+  first: (v) => v[0]!,
+  last: (v) => v[v.length - 1]!,
   median,
   std: (v) => Math.sqrt(variance(v, 1)),
   var: (v) => variance(v, 1),
@@ -88,7 +88,7 @@ function fillGaps(row: number[], direction: 'forward' | 'backward'): void {
   let last = Number.NaN;
   for (const i of indices) {
     if (Number.isNaN(row[i])) row[i] = last;
-    else last = row[i];
+    else last = row[i]!;
   }
 }
 
@@ -151,7 +151,7 @@ export function getMeasures(refs: Reference[], req: MeasuresRequest): unknown {
     if (req.aggregate !== undefined) {
       const across = ACROSS[req.aggregate] ?? mean;
       times.forEach((t, i) => {
-        const present = rows.map((row) => row[i]).filter((v) => !Number.isNaN(v));
+        const present = rows.map((row) => row[i]!).filter((v) => !Number.isNaN(v));
         const v = present.length ? across(present) : Number.NaN;
         if (keep(v)) aggregated.push([gnocchiTime(t), new PyFloat(g), new PyFloat(v)]);
       });
@@ -159,7 +159,8 @@ export function getMeasures(refs: Reference[], req: MeasuresRequest): unknown {
       refs.forEach((ref, r) => {
         const out = perReference.get(ref) ?? [];
         times.forEach((t, i) => {
-          if (keep(rows[r][i])) out.push([gnocchiTime(t), new PyFloat(g), new PyFloat(rows[r][i])]);
+          const v = rows[r]![i]!;
+          if (keep(v)) out.push([gnocchiTime(t), new PyFloat(g), new PyFloat(v)]);
         });
         perReference.set(ref, out);
       });
@@ -184,8 +185,8 @@ function checkOverlap(times: number[], rows: number[][], refs: Reference[], req:
   if (times.length === 0) return { times, rows };
   let [from, to] = [0, times.length];
   if (overlap.length) {
-    if (req.stop === undefined) to = overlap[overlap.length - 1] + 1;
-    if (req.start === undefined) from = overlap[0];
+    if (req.stop === undefined) to = overlap[overlap.length - 1]! + 1;
+    if (req.start === undefined) from = overlap[0]!;
   }
   const kept = { times: times.slice(from, to), rows: rows.map((row) => row.slice(from, to)) };
   const percent = (overlap.length * 100) / kept.times.length;

@@ -82,7 +82,7 @@ function walk(node: Node, refs: Operations['references'], top: boolean): string 
   if (head === 'aggregate') {
     const [method, sub] = args;
     if (args.length !== 2 || typeof method !== 'string' || !ACROSS_METHODS.includes(method)) throw invalid("'aggregate' operation invalid");
-    walk(sub, refs, false);
+    walk(sub!, refs, false);
     return method;
   }
   throw invalid(`'${typeof head === 'string' ? head : '[...]'}' operation invalid`);

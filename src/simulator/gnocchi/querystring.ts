@@ -128,7 +128,7 @@ export function stringCondition(text: string): Condition {
   };
   const expression = (level: number): Condition => {
     if (level === LEVELS.length) return negation();
-    const [word, op] = LEVELS[level];
+    const [word, op] = LEVELS[level]!;
     const parts = [expression(level + 1)];
     for (;;) {
       const at = pos;
@@ -139,7 +139,7 @@ export function stringCondition(text: string): Condition {
       }
       parts.push(next);
     }
-    return parts.length === 1 ? parts[0] : { op, parts };
+    return parts.length === 1 ? parts[0]! : { op, parts };
   };
 
   const fail = (expected: string, at: number): never => {

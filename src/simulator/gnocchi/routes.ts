@@ -152,9 +152,9 @@ function aggregates(req: SimRequest, deps: AggregatesDeps, ownProject: string | 
   if (q.groupby.length === 0) return answer(rows) ?? fail(noSuchMetric(body.operations, version));
   const results: unknown[] = [];
   for (let i = 0; i < rows.length;) {
-    const key = q.groupby.map((g) => rows[i].resource[g] ?? null);
+    const key = q.groupby.map((g) => rows[i]!.resource[g] ?? null);
     let end = i + 1;
-    while (end < rows.length && q.groupby.every((g, k) => (rows[end].resource[g] ?? null) === key[k])) end++;
+    while (end < rows.length && q.groupby.every((g, k) => (rows[end]!.resource[g] ?? null) === key[k])) end++;
     const measures = answer(rows.slice(i, end));
     if (measures) results.push({ group: Object.fromEntries(q.groupby.map((g, k) => [g, key[k]])), measures });
     i = end;

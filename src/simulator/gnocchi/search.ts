@@ -48,7 +48,7 @@ export function jsonCondition(node: unknown): Condition | undefined {
   const entries = entriesOf(node);
   if (!entries || entries.length > 1) throw new GnocchiCrash('search is not a filter');
   if (entries.length === 0) return undefined;
-  const [[key, arg]] = entries;
+  const [key, arg] = entries[0]!;
   const logical = LOGICAL[key];
   if (logical) {
     if (!Array.isArray(arg) || arg.length === 0) throw new GnocchiCrash(`${key} needs a list`);
@@ -58,7 +58,7 @@ export function jsonCondition(node: unknown): Condition | undefined {
   const op = COMPARISONS[key];
   const pair = entriesOf(arg);
   if (!op || !pair || pair.length !== 1) throw new GnocchiCrash(`unknown operator ${key}`);
-  const [[attr, value]] = pair;
+  const [attr, value] = pair[0]!;
   const fits = op === 'in' ? Array.isArray(value) && value.every(isScalar) : isScalar(value);
   if (!fits) throw new GnocchiCrash(`bad value for ${attr}`);
   return { op, attr, value: value as Scalar | Scalar[] };

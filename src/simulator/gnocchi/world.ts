@@ -86,7 +86,7 @@ export class GnocchiWorld {
 
   /** A new instance that reports its vcpus now; it has no audit point yet. */
   createInstance(projectId: string, flavorName = 'm1.medium', opts: Omit<NewInstance, 'flavorName'> = {}): Instance {
-    const flavor = FLAVORS.find((f) => f.name === flavorName) ?? FLAVORS[2];
+    const flavor = FLAVORS.find((f) => f.name === flavorName) ?? FLAVORS[2]!;
     const at = this.now();
     const id = rngUuid(this.rng);
     const policy = opts.policy === undefined ? this.policy : opts.policy;

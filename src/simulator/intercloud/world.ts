@@ -108,7 +108,7 @@ export class IntercloudWorld {
     for (const org of this.orgs.values()) {
       const at = org.groups.findIndex((g) => g.id === groupId);
       if (at < 0) continue;
-      this.groupsByIrn.delete(org.groups[at].irn);
+      this.groupsByIrn.delete(org.groups[at]!.irn);
       org.groups.splice(at, 1);
       return;
     }
@@ -148,9 +148,9 @@ export class IntercloudWorld {
       // The first ones form a chain so that the configured depth is always reached.
       const parent =
         i < depth
-          ? nodes[i]
+          ? nodes[i]!
           : this.rng() < 0.45
-            ? nodes[0]
+            ? nodes[0]!
             : pick(
                 this.rng,
                 nodes.filter((n) => n.depth < depth),

@@ -69,7 +69,7 @@ export class IxapiWorld {
     for (let i = 0; i < count; i++) {
       const id = `CANL-05${digits(this.rng, 4)}`;
       const speed = CONNECTION_SPEEDS[i % CONNECTION_SPEEDS.length]!;
-      const ratio = ALLOCATION_RATIOS[i % ALLOCATION_RATIOS.length];
+      const ratio = ALLOCATION_RATIOS[i % ALLOCATION_RATIOS.length] as number | null;
       const testing = i === count - 1 && count > 2;
       this.connections.set(id, {
         id,
