@@ -16,6 +16,10 @@ export default defineConfig(
       '@typescript-eslint/no-non-null-assertion': 'off',
       '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true, allowBoolean: true }],
       '@typescript-eslint/no-confusing-void-expression': ['error', { ignoreArrowShorthand: true }],
+      // Destructuring a key out beside a ...rest is how an object is copied without that key.
+      '@typescript-eslint/no-unused-vars': ['error', { ignoreRestSiblings: true }],
+      // As only-throw-error does by default: an abort passes on its signal's reason (typed any) and a rejection its cause, unchanged.
+      '@typescript-eslint/prefer-promise-reject-errors': ['error', { allowThrowingAny: true, allowThrowingUnknown: true }],
     },
   },
   {
@@ -26,7 +30,10 @@ export default defineConfig(
     files: ['test/**/*.ts'],
     rules: {
       // tap's subtests are awaited by tap itself; an un-awaited t.test() is how tap is meant to be written.
-      '@typescript-eslint/no-floating-promises': ['error', { allowForKnownSafePromises: [{ from: 'package', name: 'PromiseWithSubtest', package: '@tapjs/core' }] }],
+      '@typescript-eslint/no-floating-promises': [
+        'error',
+        { allowForKnownSafePromises: [{ from: 'package', name: 'PromiseWithSubtest', package: '@tapjs/core' }] },
+      ],
       // Simulator handlers and test callbacks are async to fit an async interface, with or without an await.
       '@typescript-eslint/require-await': 'off',
     },

@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { startExporter } from './app.js';
-import { runOnce, UnknownTargetError, type OnceFormat } from './cli/once.js';
+import { runOnce, UnknownTargetError } from './cli/once.js';
 import { DEFAULT_CONFIG, USAGE } from './cli/usage.js';
 import { exampleConfig } from './config/example.js';
 import { ConfigError, loadConfigFile, type Config } from './config/load.js';
@@ -140,7 +140,7 @@ async function once(args: string[]): Promise<void> {
   }
   const log = createLogger({ level: config.log.level, format: config.log.format, fd: 2 });
   try {
-    const { ok, output } = await runOnce({ config, select: flags.target, format: flags.format as OnceFormat, log });
+    const { ok, output } = await runOnce({ config, select: flags.target, format: flags.format, log });
     process.stdout.write(output);
     await new Promise<void>((resolve) => log.flush(() => resolve()));
     process.exit(ok ? 0 : 1);

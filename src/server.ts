@@ -26,7 +26,7 @@ export interface ServerDeps {
   web?: WebSecurity;
 }
 
-export type ExporterServer = FastifyInstance<HttpServer> | FastifyInstance<HttpsServer>;
+export type ExporterServer = FastifyInstance | FastifyInstance<HttpsServer>;
 
 const ROUTES: Record<string, string[]> = {
   '/': ['GET', 'HEAD'],
@@ -55,7 +55,7 @@ function routes<S extends HttpServer | HttpsServer>(app: FastifyInstance<S>, dep
 
   app.get('/metrics', (req, reply) => serveMetrics(req, reply, deps));
 
-  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/healthz', () => ({ status: 'ok' }));
 
   app.get('/readyz', async (_req, reply) => {
     const pending = deps.store
@@ -111,7 +111,7 @@ function routes<S extends HttpServer | HttpsServer>(app: FastifyInstance<S>, dep
  */
 async function serveMetrics(req: FastifyRequest, reply: FastifyReply, deps: ServerDeps): Promise<void> {
   const self = Buffer.from(await deps.metrics.render(), 'utf8');
-  const useGzip = /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
+  const useGzip = /\bgzip\b/.test(req.headers['accept-encoding'] ?? '');
   const cached = deps.store.cached();
   const chunks = useGzip
     ? [...cached.map((c) => c.gzip).filter((b) => b.length), gzipSync(self)]

@@ -4,6 +4,7 @@
 // (test/deploy-kubernetes.test.ts fails while the two disagree).
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import process from 'node:process';
 import { fileURLToPath } from 'node:url';
 import { parse, stringify } from 'yaml';
 
@@ -12,7 +13,7 @@ const rulesDir = join(here, '..', 'prometheus', 'rules');
 const files = readdirSync(rulesDir)
   .filter((f) => f.endsWith('.rules.yml'))
   .sort();
-const groups = files.flatMap((f) => parse(readFileSync(join(rulesDir, f), 'utf8')).groups);
+const groups = files.flatMap(groupsOf);
 
 const rule = {
   apiVersion: 'monitoring.coreos.com/v1',
@@ -35,3 +36,14 @@ const header = [
 ].join('\n');
 writeFileSync(join(here, 'prometheusrule.yaml'), header + stringify(rule, { lineWidth: 0, blockQuote: 'literal' }));
 process.stdout.write(`prometheusrule.yaml: ${groups.length} groups from ${files.length} rule files\n`);
+
+/**
+ * @param {string} file a rule file of rulesDir
+ * @returns {unknown[]} its groups
+ */
+function groupsOf(file) {
+  /** @type {unknown} */
+  const rules = parse(readFileSync(join(rulesDir, file), 'utf8'));
+  if (typeof rules !== 'object' || rules === null || !('groups' in rules) || !Array.isArray(rules.groups)) throw new Error(`${file}: no list of groups`);
+  return rules.groups;
+}

@@ -47,7 +47,8 @@ export function parseConfig(raw: unknown, registry: readonly Source[], opts: Par
   raw = withoutDocs(raw);
   const top: ConfigSchema = processSchema();
   for (const def of registry) top[def.kind] = { doc: `${def.kind} targets`, format: Array, default: [] };
-  const base = validateSection<Omit<Config, 'targets'>>(top, raw, '', problems, opts.env ?? process.env);
+  // convict filled in every key of the schema, which these types describe.
+  const base = validateSection(top, raw, '', problems, opts.env ?? process.env) as Omit<Config, 'targets'> | undefined;
 
   const targets: ConfiguredTarget[] = [];
   for (const def of registry) {
@@ -63,7 +64,7 @@ export function parseConfig(raw: unknown, registry: readonly Source[], opts: Par
         if (seen.has(rawName)) problems.push(`${path}.name: duplicate target name "${rawName}" in ${def.kind}`);
         seen.add(rawName);
       }
-      const config = validateSection<TargetConfig>(schema, item, path, problems, {});
+      const config = validateSection(schema, item, path, problems, {}) as TargetConfig | undefined;
       if (!config || problems.length > before) return;
       if (!config.baseUrl && !def.optionalBaseUrl) problems.push(`${path}.baseUrl: is required`);
       if (config.tls.caFile) {
@@ -103,13 +104,7 @@ export function loadConfigFile(file: string, registry: readonly Source[], opts: 
  * then its arrays of objects element by element, then reads the `xFile` twins
  * of its secrets. Problems are appended with their full key path.
  */
-function validateSection<T extends object = Record<string, unknown>>(
-  schema: ConfigSchema,
-  value: unknown,
-  path: string,
-  problems: string[],
-  env: NodeJS.ProcessEnv,
-): T | undefined {
+function validateSection(schema: ConfigSchema, value: unknown, path: string, problems: string[], env: NodeJS.ProcessEnv): Record<string, unknown> | undefined {
   const prefix = path ? `${path}.` : '';
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     problems.push(`${path || '(root)'}: must be an object`);
@@ -132,11 +127,10 @@ function validateSection<T extends object = Record<string, unknown>>(
     report(err);
     valid = false;
   }
-  const props = conf.getProperties() as Record<string, unknown>;
+  const props = conf.getProperties();
   // Nested lists are checked whatever their section's own keys say, so that one pass reports every problem.
   resolveNested(schema, props, prefix, problems);
-  // convict filled in every key of the schema, which T describes.
-  return valid ? (props as T) : undefined;
+  return valid ? props : undefined;
 }
 
 function resolveNested(schema: ConfigSchema, props: Record<string, unknown>, prefix: string, problems: string[]): void {

@@ -103,6 +103,7 @@ export class Scheduler {
     const started = Date.now();
     await this.cycle(loop);
     loop.firstCycleDone();
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- the loop may have been stopped during the cycle awaited above
     if (loop.stopped.signal.aborted) return;
     const next = started + interval;
     const late = Date.now() - next;

@@ -59,7 +59,7 @@ export class SimServer {
   /** Every request as `METHOD path`, with its headers, in arrival order (bounded). */
   readonly log: Array<{ method: string; path: string; url: string; headers: IncomingMessage['headers'] }> = [];
   maxLog = 10_000;
-  private readonly router = FindMyWay<FindMyWay.HTTPVersion.V1>({
+  private readonly router = FindMyWay({
     ignoreTrailingSlash: true,
     defaultRoute: (_req, res) => send(res, { status: 404, body: this.errorBody(404, 'not found') }),
   });
@@ -118,15 +118,22 @@ export class SimServer {
       return;
     }
     const failed = f.failPaths?.find((p) => p.pattern.test(url.pathname));
-    if (failed) return send(res, { status: failed.status, body: this.errorBody(failed.status, 'injected failure') });
+    if (failed) {
+      send(res, { status: failed.status, body: this.errorBody(failed.status, 'injected failure') });
+      return;
+    }
     if (f.tooManyRate && this.rng() < f.tooManyRate) {
-      return send(res, {
+      send(res, {
         status: 429,
         headers: { 'retry-after': String(f.retryAfterSeconds ?? 1) },
         body: this.errorBody(429, 'too many requests'),
       });
+      return;
     }
-    if (f.errorRate && this.rng() < f.errorRate) return send(res, { status: 500, body: this.errorBody(500, 'injected error') });
+    if (f.errorRate && this.rng() < f.errorRate) {
+      send(res, { status: 500, body: this.errorBody(500, 'injected error') });
+      return;
+    }
     Object.assign(req, { rawBody: Buffer.concat(chunks).toString('utf8'), parsedUrl: url });
     this.router.lookup(req, res);
   }
@@ -139,7 +146,8 @@ export class SimServer {
       try {
         body = type.includes('application/x-www-form-urlencoded') ? Object.fromEntries(new URLSearchParams(req.rawBody)) : JSON.parse(req.rawBody);
       } catch {
-        return send(res, { status: 400, body: this.errorBody(400, 'malformed request body') });
+        send(res, { status: 400, body: this.errorBody(400, 'malformed request body') });
+        return;
       }
     }
     try {

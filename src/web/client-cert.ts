@@ -14,7 +14,11 @@ export type ClientCertCheck = (socket: TLSSocket) => string | undefined;
 export function clientCertCheck(type: ClientAuthType, allowedSans?: readonly string[]): ClientCertCheck | undefined {
   const sans = allowedSans ? new Set(allowedSans) : undefined;
   const given = (s: TLSSocket) => s.getPeerX509Certificate();
-  const unverified = (s: TLSSocket) => `client certificate does not verify against the client CA (${String(s.authorizationError ?? 'unknown error')})`;
+  const unverified = (s: TLSSocket) => {
+    // Typed as an Error that is always there; Node sets it to an error code, and only when a verification failed.
+    const code: unknown = s.authorizationError;
+    return `client certificate does not verify against the client CA (${typeof code === 'string' ? code : 'unknown error'})`;
+  };
   let policy: ClientCertCheck | undefined;
   switch (type) {
     case 'NoClientCert':

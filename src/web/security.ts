@@ -1,6 +1,7 @@
 import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import type { Server as HttpsServer, ServerOptions } from 'node:https';
-import { Server as TlsServer, type TLSSocket } from 'node:tls';
+import type { Socket } from 'node:net';
+import { Server as TlsServer, TLSSocket } from 'node:tls';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from '../log.js';
 import { BasicAuth, type BasicAuthOptions } from './basic-auth.js';
@@ -40,8 +41,8 @@ export interface WebSecurity {
   readonly headers: Readonly<Record<string, string>>;
   /** Decides on a request; framework-free. A public route skips basic auth and the rate limit. */
   check(req: IncomingMessage, opts?: { publicRoute?: boolean }): Promise<Verdict>;
-  /** Fastify onRequest hook: headers, client certificate, rate limit, basic auth. */
-  onRequest(req: FastifyRequest, reply: FastifyReply): Promise<void>;
+  /** Fastify onRequest hook: headers, client certificate, rate limit, basic auth. A function, to be passed as it is. */
+  onRequest: (req: FastifyRequest, reply: FastifyReply) => Promise<void>;
   /**
    * Hooks the listening server: drops connections whose client certificate
    * the client_auth_type refuses, before any request is read, and starts
@@ -77,15 +78,15 @@ export function createWebSecurity(config: WebConfig, log: Logger, opts: WebSecur
 
   // A connection's client certificate cannot change: judged once, at the handshake or at its first request.
   const approved = new WeakSet<TLSSocket>();
-  const refuses = (socket: TLSSocket): string | undefined => {
-    if (!certCheck || !socket.encrypted || approved.has(socket)) return undefined;
+  const refuses = (socket: Socket): string | undefined => {
+    if (!certCheck || !(socket instanceof TLSSocket) || approved.has(socket)) return undefined;
     const refusal = certCheck(socket);
     if (!refusal) approved.add(socket);
     return refusal;
   };
 
   const check = async (req: IncomingMessage, o: { publicRoute?: boolean } = {}): Promise<Verdict> => {
-    const refusal = refuses(req.socket as TLSSocket);
+    const refusal = refuses(req.socket);
     if (refusal) return { kind: 'drop', reason: refusal };
     if (o.publicRoute) return { kind: 'allow' };
     const token = limiter?.take();
@@ -158,7 +159,10 @@ export function createWebSecurity(config: WebConfig, log: Logger, opts: WebSecur
     install(app) {
       attach(app.server);
       app.addHook('onRequest', onRequest);
-      app.addHook('onClose', async () => reloader?.close());
+      app.addHook('onClose', (_instance, done) => {
+        reloader?.close();
+        done();
+      });
     },
     reloadCertificates: () => reloader?.reload() ?? 'unchanged',
     close: () => reloader?.close(),

@@ -103,7 +103,7 @@ export function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefine
         signal.removeEventListener('abort', onAbort);
         resolve(v);
       },
-      (e) => {
+      (e: unknown) => {
         signal.removeEventListener('abort', onAbort);
         reject(e);
       },

@@ -10,8 +10,8 @@ export class StaticTokenProvider implements AuthProvider {
     this.value = { [header.toLowerCase()]: `${prefix}${token}` };
   }
 
-  async headers(): Promise<Headers> {
-    return this.value;
+  headers(): Promise<Headers> {
+    return Promise.resolve(this.value);
   }
 
   invalidate(): void {}
@@ -19,8 +19,8 @@ export class StaticTokenProvider implements AuthProvider {
 
 /** A target without authentication. */
 export class NoAuth implements AuthProvider {
-  async headers(): Promise<Headers> {
-    return {};
+  headers(): Promise<Headers> {
+    return Promise.resolve({});
   }
 
   invalidate(): void {}

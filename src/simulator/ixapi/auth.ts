@@ -70,14 +70,15 @@ export class IxapiAuth {
 
   /** Credentials, the signing key and every token issued. */
   secrets(): string[] {
-    return [...Object.values(this.credentials), this.signingKey, ...this.issued];
+    const { clientId, clientSecret, apiKey, apiSecret } = this.credentials;
+    return [clientId, clientSecret, apiKey, apiSecret, this.signingKey, ...this.issued];
   }
 
   private clientCredentials(req: SimRequest): SimResponse {
     const form = (req.body ?? {}) as Record<string, string>;
     let id = form.client_id;
     let secret = form.client_secret;
-    const basic = /^Basic\s+(.+)$/i.exec(String(req.headers.authorization ?? ''));
+    const basic = /^Basic\s+(.+)$/i.exec(req.headers.authorization ?? '');
     if (basic) [id, secret] = Buffer.from(basic[1]!, 'base64').toString('utf8').split(':').map(decodeURIComponent);
     if (form.grant_type !== 'client_credentials') return { status: 400, body: { error: 'unsupported_grant_type' } };
     if (id !== this.credentials.clientId || secret !== this.credentials.clientSecret) {

@@ -13,7 +13,7 @@ export interface GnocchiAuth {
 }
 
 export function createAuth(target: GnocchiTarget, deps: AuthDeps): GnocchiAuth {
-  const configured = async () => target.baseUrl;
+  const configured = () => Promise.resolve(target.baseUrl);
   if (target.auth.token) return { provider: new StaticTokenProvider(target.auth.token, 'x-auth-token', ''), endpoint: configured, roles: () => undefined };
   const provider = new KeystoneProvider({ tokens: deps.tokens, http: deps.http, keystone: target.auth.keystone, needCatalog: !target.baseUrl });
   return {

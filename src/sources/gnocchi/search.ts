@@ -24,7 +24,7 @@ export function parseSearch(text: string): Search | undefined {
 function filterProblem(node: unknown, at: string): string | undefined {
   const where = at || 'the filter';
   if (typeof node !== 'object' || node === null || Array.isArray(node)) return `${where} must be an object such as {"=": {"project_id": "abc"}}`;
-  const entries = Object.entries(node);
+  const entries: Array<[string, unknown]> = Object.entries(node);
   if (entries.length !== 1) return `${where} must have exactly one operator, not ${entries.length}`;
   const [op, arg] = entries[0]!;
   const path = `${at}${at ? '.' : ''}${op}`;

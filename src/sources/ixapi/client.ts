@@ -65,6 +65,7 @@ export class IxapiClient {
       if (!(err instanceof PagingRefused)) throw err;
       // Refused again without paging: the 400 was about something else, and says so itself.
       const items = await this.pages(path, type, scope, undefined);
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- another list may have found paging refused while this one awaited
       if (!this.pagingRefused) {
         this.pagingRefused = true;
         this.log.warn(
