@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import type { Dashboard } from '@grafana/schema';
 import t from 'tap';
 import { parse } from 'yaml';
 
@@ -35,11 +36,13 @@ interface Variable {
   query?: string | { query?: string };
   datasource?: { type?: string; uid?: string };
 }
+// What the conventions read; the type-check below holds the whole of each file to Dashboard.
+type DashboardJson = Pick<Dashboard, 'uid' | 'title' | 'schemaVersion' | 'tags' | 'id'> & { templating?: { list?: Variable[] }; panels?: Panel[] };
 const DATASOURCE = { type: 'prometheus', uid: '${datasource}' };
 // Data rates are shown in bits per second (bytes-per-second metrics * 8, unit bps).
 const BYTE_RATE_UNITS = new Set(['Bps', 'binBps', 'KBs', 'MBs', 'GBs', 'TBs', 'PBs', 'KiBs', 'MiBs', 'GiBs', 'TiBs', 'PiBs']);
 
-const dashboards = files.map((file) => ({ file, json: JSON.parse(readFileSync(join(DIR, file), 'utf8')) }));
+const dashboards = files.map((file) => ({ file, json: JSON.parse(readFileSync(join(DIR, file), 'utf8')) as DashboardJson }));
 const allPanels = (panels: Panel[] = []): Panel[] => panels.flatMap((p) => [p, ...allPanels(p.panels)]);
 
 t.ok(files.includes('exporter-health.json'), `dashboards: ${files.join(', ')}`);
@@ -59,7 +62,7 @@ for (const { file, json } of dashboards) {
     t.ok(Array.isArray(json.tags) && json.tags.includes('capacity-exporter'), 'tagged capacity-exporter');
     t.equal(json.id ?? null, null, 'no instance-specific numeric id');
 
-    const vars: Variable[] = json.templating?.list ?? [];
+    const vars = json.templating?.list ?? [];
     const ds = vars.find((v) => v.name === 'datasource');
     t.match(ds, { type: 'datasource', query: 'prometheus' }, 'datasource variable of Prometheus data sources');
     const target = vars.find((v) => v.name === 'target');
@@ -141,8 +144,8 @@ t.test('every dashboard type-checks against @grafana/schema Dashboard', async (t
     names.push(name);
   }
   const broken = structuredClone(dashboards.find((d) => d.file === 'exporter-health.json')!.json);
-  broken.templating.list[0].type = 'datasources';
-  broken.panels[1].gridPos = { x: 0, y: 0, w: 6 };
+  broken.templating!.list![0]!.type = 'datasources';
+  Object.assign(broken.panels![1]!, { gridPos: { x: 0, y: 0, w: 6 } });
   writeFileSync(join(dir, 'broken.ts'), `${header}export const d = dashboard(${JSON.stringify(broken, null, 2)});\n`);
   writeFileSync(
     join(dir, 'tsconfig.json'),
@@ -154,7 +157,7 @@ t.test('every dashboard type-checks against @grafana/schema Dashboard', async (t
   const tsc = join(ROOT, 'node_modules/typescript/bin/tsc');
   const output = await promisify(execFile)(process.execPath, [tsc, '-p', join(dir, 'tsconfig.json')]).then(
     (r) => r.stdout,
-    (err: { stdout?: string }) => err.stdout ?? String(err),
+    (err: unknown) => (err as { stdout?: string }).stdout ?? String(err),
   );
   const errors = output.split('\n').filter((l) => / error TS\d+:/.test(l));
   for (const name of names) {
@@ -173,15 +176,20 @@ t.test('every dashboard type-checks against @grafana/schema Dashboard', async (t
 });
 
 t.test('Grafana provisioning loads the dashboards folder from a Prometheus data source', async (t) => {
-  const provider = parse(readFileSync(join(ROOT, 'grafana/provisioning/dashboards/capacity-exporter.yml'), 'utf8'));
+  const provider = parse(readFileSync(join(ROOT, 'grafana/provisioning/dashboards/capacity-exporter.yml'), 'utf8')) as {
+    apiVersion: number;
+    providers: unknown[];
+  };
   t.equal(provider.apiVersion, 1);
   t.match(provider.providers[0], { type: 'file', options: { path: '/var/lib/grafana/dashboards' } });
-  const datasources = parse(readFileSync(join(ROOT, 'grafana/provisioning/datasources/prometheus.yml'), 'utf8'));
+  const datasources = parse(readFileSync(join(ROOT, 'grafana/provisioning/datasources/prometheus.yml'), 'utf8')) as { datasources: unknown[] };
   t.match(datasources.datasources[0], { type: 'prometheus', isDefault: true });
   // deploy/docker-compose.yml mounts both where the provider and Grafana look.
-  const compose = parse(readFileSync(join(ROOT, 'deploy/docker-compose.yml'), 'utf8'));
+  const compose = parse(readFileSync(join(ROOT, 'deploy/docker-compose.yml'), 'utf8')) as {
+    services: { grafana: { volumes: string[]; environment: { GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH: string } } };
+  };
   t.ok(compose.services.grafana.volumes.includes('../grafana/dashboards:/var/lib/grafana/dashboards:ro'), 'compose mounts the dashboards');
   t.ok(compose.services.grafana.volumes.includes('../grafana/provisioning:/etc/grafana/provisioning:ro'), 'compose mounts the provisioning');
-  const home = compose.services.grafana.environment.GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH as string;
+  const home = compose.services.grafana.environment.GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH;
   t.ok(files.includes(home.replace('/var/lib/grafana/dashboards/', '')), 'home dashboard exists');
 });

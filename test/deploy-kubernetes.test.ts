@@ -16,9 +16,54 @@ const KUBE = join(ROOT, 'deploy/kubernetes');
 const RULES = join(ROOT, 'deploy/prometheus/rules');
 const SECRET_MOUNT = '/run/secrets/capacity-exporter';
 
-type Obj = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string> }; [k: string]: any };
+// What the tests read of the shipped objects; kubernetes-models' schemas check the rest.
+interface Container {
+  name: string;
+  command: string[];
+  env: Array<{ name: string; value?: string; valueFrom?: { fieldRef: { fieldPath: string } } }>;
+  ports: Array<{ name: string; containerPort: number; protocol: string }>;
+  securityContext: { readOnlyRootFilesystem?: boolean; allowPrivilegeEscalation?: boolean; capabilities: { drop: string[] } };
+  resources: { requests: Record<string, string>; limits: Record<string, string> };
+  livenessProbe?: { httpGet: { path: string; port: string } };
+  readinessProbe?: { httpGet: { path: string; port: string } };
+  volumeMounts: Array<{ name: string; mountPath: string; readOnly?: boolean }>;
+}
+interface WorkloadSpec {
+  replicas: number;
+  selector: { matchLabels: Record<string, string> };
+  template: {
+    metadata: { labels: Record<string, string> };
+    spec: {
+      securityContext: { runAsNonRoot?: boolean; runAsUser?: number };
+      automountServiceAccountToken?: boolean;
+      initContainers?: Container[];
+      containers: Container[];
+      volumes: Array<{ name: string; configMap?: { name: string }; secret?: { secretName: string } }>;
+    };
+  };
+}
+interface Kinds {
+  Deployment: { spec: WorkloadSpec };
+  StatefulSet: { spec: WorkloadSpec & { serviceName: string } };
+  ConfigMap: { data: Record<string, string> };
+  Secret: { stringData: Record<string, string> };
+  Service: { spec: { selector: Record<string, string>; ports: Array<{ name: string; targetPort: string }> } };
+  ServiceMonitor: {
+    spec: {
+      jobLabel: string;
+      selector: { matchLabels: Record<string, string> };
+      endpoints: Array<{ port: string; path: string; interval: string; scrapeTimeout: string }>;
+    };
+  };
+  PrometheusRule: { spec: { groups: unknown[] } };
+}
+type Obj = {
+  [K in keyof Kinds]: Kinds[K] & { apiVersion: string; kind: K; metadata: { name: string; namespace?: string; labels?: Record<string, string> } };
+}[keyof Kinds];
+type ObjOf<K extends keyof Kinds> = Extract<Obj, { kind: K }>;
 
-const MODELS: Record<string, new (data: any) => { validate(): void }> = {
+// Each model takes its own kind's data: the parsed YAML is handed over unchecked (`as never`), as checking it is validate()'s job.
+const MODELS: Record<string, new (data: never) => { validate(): void }> = {
   'apps/v1/Deployment': Deployment,
   'apps/v1/StatefulSet': StatefulSet,
   'v1/ConfigMap': ConfigMap,
@@ -47,10 +92,16 @@ for (const file of yamlFiles(KUBE)) {
   }
 }
 
-function find(kind: string, name: string): Obj {
+function find<K extends keyof Kinds>(kind: K, name: string): ObjOf<K> {
   const hit = objects.find((o) => o.obj.kind === kind && o.obj.metadata.name === name);
   if (!hit) throw new Error(`no ${kind} ${name} in deploy/kubernetes`);
-  return hit.obj;
+  return hit.obj as ObjOf<K>;
+}
+
+function named<T extends { name: string }>(items: T[], name: string): T {
+  const hit = items.find((item) => item.name === name);
+  if (!hit) throw new Error(`nothing named ${name}`);
+  return hit;
 }
 
 const matches = (selector: Record<string, string>, labels: Record<string, string> = {}) => Object.entries(selector).every(([k, v]) => labels[k] === v);
@@ -64,10 +115,10 @@ function registryFor(kinds: string[]): Source[] {
  * pointing into the Secret mount made to point at the example Secret's keys
  * written out: so every secret file the config names must be a key of the Secret.
  */
-async function checkConfig(t: Test, raw: Record<string, any>, secret: Obj): Promise<void> {
+async function checkConfig(t: Test, raw: Record<string, unknown>, secret: ObjOf<'Secret'>): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'kube-secrets-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
-  for (const [key, value] of Object.entries(secret.stringData as Record<string, string>)) writeFileSync(join(dir, key), `${value}\n`);
+  for (const [key, value] of Object.entries(secret.stringData)) writeFileSync(join(dir, key), `${value}\n`);
   const named: string[] = [];
   const redirect = (node: unknown): unknown => {
     if (Array.isArray(node)) return node.map(redirect);
@@ -113,7 +164,7 @@ t.test('every object validates against its kubernetes-models schema', async (t) 
       t.fail(`${file}: no model for ${obj.apiVersion} ${obj.kind}`);
       continue;
     }
-    t.doesNotThrow(() => new Model(obj).validate(), `${file}: ${obj.kind} ${obj.metadata.name}`);
+    t.doesNotThrow(() => new Model(obj as never).validate(), `${file}: ${obj.kind} ${obj.metadata.name}`);
     t.equal(obj.metadata.namespace, 'monitoring', `${file}: namespace`);
     t.equal(obj.metadata.labels?.['app.kubernetes.io/name'], 'capacity-exporter', `${file}: name label`);
   }
@@ -121,8 +172,8 @@ t.test('every object validates against its kubernetes-models schema', async (t) 
 
 t.test('the validation rejects a broken object', async (t) => {
   const broken = structuredClone(find('Deployment', 'capacity-exporter'));
-  broken.spec.template.spec.containers[0].ports[0].containerPort = 'ten thousand';
-  t.throws(() => new Deployment(broken).validate(), /containerPort/);
+  Object.assign(broken.spec.template.spec.containers[0]!.ports[0]!, { containerPort: 'ten thousand' });
+  t.throws(() => new Deployment(broken as never).validate(), /containerPort/);
 });
 
 for (const [kind, name] of [
@@ -143,15 +194,15 @@ for (const [kind, name] of [
       t.same(c.securityContext.capabilities.drop, ['ALL'], `${c.name}: drops every capability`);
       t.ok(c.resources.requests.cpu && c.resources.requests.memory && c.resources.limits.memory, `${c.name}: resources`);
     }
-    const main = pod.spec.containers.find((c: any) => c.name === 'capacity-exporter');
+    const main = named(pod.spec.containers, 'capacity-exporter');
     t.same(main.ports, [{ name: 'metrics', containerPort: 10064, protocol: 'TCP' }], 'listens on 10064');
     t.match(main.livenessProbe, { httpGet: { path: '/healthz', port: 'metrics' } }, 'liveness on /healthz');
     t.match(main.readinessProbe, { httpGet: { path: '/readyz', port: 'metrics' } }, 'readiness on /readyz');
     const configFlag = main.command.indexOf('--config');
     t.ok(configFlag > 0, '--config given');
-    const configMount = main.volumeMounts.find((m: any) => m.name === 'config');
+    const configMount = named(main.volumeMounts, 'config');
     t.equal(main.command[configFlag + 1], `${configMount.mountPath}/config.json`, 'config file is on the config volume');
-    const secretMount = main.volumeMounts.find((m: any) => m.name === 'secrets');
+    const secretMount = named(main.volumeMounts, 'secrets');
     t.equal(secretMount.mountPath, SECRET_MOUNT, 'secrets mounted where the configs point');
     for (const m of main.volumeMounts) t.equal(m.readOnly, true, `${m.name} mounted read-only`);
     for (const v of pod.spec.volumes) {
@@ -173,28 +224,29 @@ t.test('Services select the pods, the ServiceMonitor selects the Services', asyn
     t.ok(matches(service.spec.selector, pod.metadata.labels), `${serviceName} selects the ${workload.kind}'s pods`);
     t.notOk(
       objects.some(
-        ({ obj }) => obj !== workload && ['Deployment', 'StatefulSet'].includes(obj.kind) && matches(service.spec.selector, obj.spec.template.metadata.labels),
+        ({ obj }) =>
+          obj !== workload && (obj.kind === 'Deployment' || obj.kind === 'StatefulSet') && matches(service.spec.selector, obj.spec.template.metadata.labels),
       ),
       `${serviceName} selects no other workload's pods`,
     );
-    const containerPorts = pod.spec.containers.flatMap((c: any) => c.ports.map((p: any) => p.name));
+    const containerPorts = pod.spec.containers.flatMap((c) => c.ports.map((p) => p.name));
     for (const p of service.spec.ports) t.ok(containerPorts.includes(p.targetPort), `${serviceName} port ${p.name} targets a container port`);
     t.ok(matches(monitor.spec.selector.matchLabels, service.metadata.labels), `ServiceMonitor selects ${serviceName}`);
     t.ok(
-      service.spec.ports.some((p: any) => p.name === monitor.spec.endpoints[0].port),
+      service.spec.ports.some((p) => p.name === monitor.spec.endpoints[0]!.port),
       `${serviceName} has the scraped port`,
     );
     // CapacityExporterDown matches up{job="capacity-exporter"}.
     t.equal(service.metadata.labels?.[monitor.spec.jobLabel], 'capacity-exporter', `job of ${serviceName} is capacity-exporter`);
   }
   t.equal(find('StatefulSet', 'capacity-exporter-intercloud').spec.serviceName, 'capacity-exporter-intercloud', 'StatefulSet governed by its headless Service');
-  const endpoint = monitor.spec.endpoints[0];
+  const endpoint = monitor.spec.endpoints[0]!;
   t.equal(endpoint.path, '/metrics');
   t.ok(parseInt(endpoint.scrapeTimeout) < parseInt(endpoint.interval), 'scrapeTimeout below interval');
 });
 
 t.test('the ConfigMap holds a valid config whose secrets are Secret keys', async (t) => {
-  const raw = JSON.parse(find('ConfigMap', 'capacity-exporter-config').data['config.json']);
+  const raw = JSON.parse(find('ConfigMap', 'capacity-exporter-config').data['config.json']!) as Record<string, unknown>;
   await checkConfig(t, raw, find('Secret', 'capacity-exporter-secrets'));
 });
 
@@ -203,7 +255,7 @@ t.test('the PrometheusRule embeds every shipped rule file', async (t) => {
     .filter((f) => f.endsWith('.rules.yml'))
     .sort();
   t.ok(files.includes('exporter.rules.yml'), 'exporter rules shipped');
-  const groups = files.flatMap((f) => parse(readFileSync(join(RULES, f), 'utf8')).groups);
+  const groups = files.flatMap((f) => (parse(readFileSync(join(RULES, f), 'utf8')) as { groups: unknown[] }).groups);
   t.same(
     find('PrometheusRule', 'capacity-exporter').spec.groups,
     groups,
@@ -214,29 +266,29 @@ t.test('the PrometheusRule embeds every shipped rule file', async (t) => {
 t.test('sharded StatefulSet: each replica gets its ordinal as shard.index', async (t) => {
   const sts = find('StatefulSet', 'capacity-exporter-intercloud');
   const shardCm = find('ConfigMap', 'capacity-exporter-intercloud-sharded');
-  const init = sts.spec.template.spec.initContainers[0];
-  const env = Object.fromEntries(init.env.map((e: any) => [e.name, e]));
-  t.equal(Number(env.SHARD_COUNT.value), sts.spec.replicas, 'SHARD_COUNT equals replicas');
-  t.equal(env.POD_NAME.valueFrom.fieldRef.fieldPath, 'metadata.name', 'POD_NAME from the downward API');
+  const init = sts.spec.template.spec.initContainers![0]!;
+  const shardCount = named(init.env, 'SHARD_COUNT').value;
+  t.equal(Number(shardCount), sts.spec.replicas, 'SHARD_COUNT equals replicas');
+  t.equal(named(init.env, 'POD_NAME').valueFrom?.fieldRef.fieldPath, 'metadata.name', 'POD_NAME from the downward API');
 
   // Run the init container's command against the ConfigMap's files, paths remapped to a temp dir.
   const dir = mkdtempSync(join(tmpdir(), 'kube-shard-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
-  const shardMount = init.volumeMounts.find((m: any) => m.name === 'shard').mountPath;
-  const configMount = init.volumeMounts.find((m: any) => m.name === 'config').mountPath;
-  for (const [key, value] of Object.entries(shardCm.data as Record<string, string>)) writeFileSync(join(dir, key), value);
+  const shardMount = named(init.volumeMounts, 'shard').mountPath;
+  const configMount = named(init.volumeMounts, 'config').mountPath;
+  for (const [key, value] of Object.entries(shardCm.data)) writeFileSync(join(dir, key), value);
   const local = (p: string) => p.replace(`${shardMount}/`, `${dir}/`).replace(`${configMount}/`, `${dir}/out-`);
-  const [cmd, ...args] = init.command as string[];
+  const [cmd, ...args] = init.command;
   t.equal(cmd, 'node');
-  const run = (pod: string) => spawnSync(process.execPath, args.map(local), { env: { POD_NAME: pod, SHARD_COUNT: env.SHARD_COUNT.value }, encoding: 'utf8' });
+  const run = (pod: string) => spawnSync(process.execPath, args.map(local), { env: { POD_NAME: pod, SHARD_COUNT: shardCount }, encoding: 'utf8' });
 
-  const out = local(init.command.at(-1));
-  const main = sts.spec.template.spec.containers[0];
+  const out = local(init.command.at(-1)!);
+  const main = sts.spec.template.spec.containers[0]!;
   t.equal(main.command.at(-1), init.command.at(-1), 'the exporter reads the file the init container writes');
   for (let ordinal = 0; ordinal < sts.spec.replicas; ordinal++) {
     const res = run(`${sts.metadata.name}-${ordinal}`);
     t.equal(res.status, 0, `replica ${ordinal}: ${res.stderr}`);
-    const config = JSON.parse(readFileSync(out, 'utf8'));
+    const config = JSON.parse(readFileSync(out, 'utf8')) as { intercloud: Array<{ shard: unknown }> } & Record<string, unknown>;
     t.ok(config.intercloud.length > 0);
     for (const target of config.intercloud) t.same(target.shard, { index: ordinal, count: sts.spec.replicas }, `replica ${ordinal} shard`);
     if (ordinal === sts.spec.replicas - 1) await checkConfig(t, config, find('Secret', 'capacity-exporter-secrets'));

@@ -66,7 +66,7 @@ function byProject(samples: ParsedSample[], name: string, target: string): Recor
 }
 
 void t.test('Keystone 22 and Gnocchi 4.4.2 from Debian, and the exporter against them', async (t) => {
-  const os = await startOpenStack({ log: (line) => void t.comment(line) });
+  const os = await startOpenStack({ log: (line) => t.comment(line) });
   t.teardown(() => os.stop());
   t.comment(`start-up timings (ms): ${JSON.stringify(os.timings)}`);
   const pids = os.pids();
@@ -86,7 +86,7 @@ void t.test('Keystone 22 and Gnocchi 4.4.2 from Debian, and the exporter against
     'a deleted instance',
   );
 
-  const keystone = { url: `${os.keystoneUrl}`, username: os.exporter.name, password: os.exporter.password, project: os.exporter.project };
+  const keystone = { url: os.keystoneUrl, username: os.exporter.name, password: os.exporter.password, project: os.exporter.project };
   const appCredential = {
     url: os.keystoneUrl,
     applicationCredentialId: os.exporter.applicationCredential.id,

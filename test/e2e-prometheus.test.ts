@@ -21,7 +21,8 @@ const EXPECTED_FIRING = ['AstakosQuotaExhausted', 'IxapiNetworkServiceError'];
 interface PromResult {
   status: string;
   error?: string;
-  data: { resultType: string; result: unknown[] };
+  /** Absent when the query failed. */
+  data?: { resultType: string; result: unknown[] };
 }
 
 interface Rule {
@@ -129,15 +130,15 @@ t.test('demo + real Prometheus: rules, dashboards and alerts', async (t) => {
   t.teardown(() => prom.stop());
 
   const query = async (expr: string): Promise<PromResult> => {
-    const r = await getJson<PromResult>(`${promUrl}/api/v1/query?query=${encodeURIComponent(expr)}`);
-    return r.body;
+    const r = await getJson(`${promUrl}/api/v1/query?query=${encodeURIComponent(expr)}`);
+    return r.body as PromResult;
   };
   await until('Prometheus ready', async () => ((await fetch(`${promUrl}/-/ready`)).ok ? true : undefined), 30_000, 200);
   await until(
     'two scrapes of the exporter',
     async () => {
       const r = await query('count_over_time(up{job="capacity-exporter"}[1m]) >= 2 and up{job="capacity-exporter"} == 1');
-      return r.data.result.length === 1 ? true : undefined;
+      return r.data?.result.length === 1 ? true : undefined;
     },
     30_000,
   );
@@ -145,8 +146,8 @@ t.test('demo + real Prometheus: rules, dashboards and alerts', async (t) => {
   const rules = await until(
     'every rule group evaluated',
     async () => {
-      const r = await getJson<{ data: { groups: Array<{ file: string; rules: Rule[]; lastEvaluation: string }> } }>(`${promUrl}/api/v1/rules`);
-      const groups = r.body.data.groups;
+      const r = await getJson(`${promUrl}/api/v1/rules`);
+      const groups = (r.body as { data: { groups: Array<{ file: string; rules: Rule[]; lastEvaluation: string }> } }).data.groups;
       return groups.length && groups.every((g) => !g.lastEvaluation.startsWith('0001')) ? groups : undefined;
     },
     20_000,
@@ -161,7 +162,7 @@ t.test('demo + real Prometheus: rules, dashboards and alerts', async (t) => {
       if (rule.type === 'recording') {
         const rec = await until(
           `recording rule ${rule.name} series`,
-          async () => ((await query(rule.name)).data.result.length ? true : undefined),
+          async () => ((await query(rule.name)).data?.result.length ? true : undefined),
           15_000,
         ).catch(() => false);
         t.ok(rec, `recording rule ${rule.name} produces series`);
@@ -202,8 +203,12 @@ t.test('demo + real Prometheus: rules, dashboards and alerts', async (t) => {
   const firing = await until(
     `alerts ${EXPECTED_FIRING.join(', ')} firing`,
     async () => {
-      const r = await getJson<{ data: { alerts: Array<{ labels: { alertname: string }; state: string }> } }>(`${promUrl}/api/v1/alerts`);
-      const names = new Set(r.body.data.alerts.filter((a) => a.state === 'firing').map((a) => a.labels.alertname));
+      const r = await getJson(`${promUrl}/api/v1/alerts`);
+      const names = new Set(
+        (r.body as { data: { alerts: Array<{ labels: { alertname: string }; state: string }> } }).data.alerts
+          .filter((a) => a.state === 'firing')
+          .map((a) => a.labels.alertname),
+      );
       return EXPECTED_FIRING.every((n) => names.has(n)) ? names : undefined;
     },
     90_000,

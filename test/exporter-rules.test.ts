@@ -27,7 +27,10 @@ interface Rule {
   expr: string;
   for?: string;
 }
-const rules: Rule[] = parse(readFileSync(join(RULES, RULE_FILE), 'utf8')).groups.flatMap((g: { rules: Rule[] }) => g.rules);
+interface RuleFile {
+  groups: Array<{ rules: Rule[] }>;
+}
+const rules = (parse(readFileSync(join(RULES, RULE_FILE), 'utf8')) as RuleFile).groups.flatMap((g) => g.rules);
 const alert = (name: string) => rules.find((r) => r.alert === name);
 const record = (name: string) => rules.find((r) => r.record === name);
 

@@ -166,7 +166,9 @@ t.test('fill=null: right totals in both modes; NaN only where Gnocchi writes it,
     operations: '(metric vcpus mean)',
   });
   t.match(perInstance.text, /, NaN\]/, "each instance's own series has NaN where another had a point");
-  t.throws(() => JSON.parse(perInstance.text), 'which JSON.parse alone rejects');
+  t.throws(() => {
+    JSON.parse(perInstance.text);
+  }, 'which JSON.parse alone rejects');
 });
 
 t.test('a failing query keeps its previous series; a recovered one updates', async (t) => {

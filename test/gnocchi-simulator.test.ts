@@ -271,7 +271,7 @@ t.test('fill: 4.4 takes a number, null or dropna; filling happens only where ano
   const mean = { ...VCPUS, operations: '(aggregate mean (metric vcpus mean))' };
   const ask = async (extra: string, body: unknown = VCPUS) => {
     const res = await postAggregates(sim, admin, `granularity=300&${WINDOW}&${extra}`, body);
-    return res.status === 200 ? valuesOf(res.text) : [res.status, JSON.parse(res.text)];
+    return res.status === 200 ? valuesOf(res.text) : [res.status, JSON.parse(res.text) as unknown];
   };
   t.same(
     await ask(''),
@@ -333,7 +333,9 @@ t.test('fill: 4.4 takes a number, null or dropna; filling happens only where ano
 
   const perInstance = await postAggregates(sim, admin, `granularity=300&${WINDOW}&fill=null`, { ...VCPUS, operations: '(metric vcpus mean)' });
   t.match(perInstance.text, /"2026-12-02T08:20:00\+00:00", 300\.0, NaN\]/, 'without aggregate, fill=null writes bare NaN where another series has a point');
-  t.throws(() => JSON.parse(perInstance.text), 'which JSON.parse alone rejects');
+  t.throws(() => {
+    JSON.parse(perInstance.text);
+  }, 'which JSON.parse alone rejects');
 });
 
 t.test('fill: 4.5 adds the forward and backward fills, still only at timestamps some series has', async (t) => {

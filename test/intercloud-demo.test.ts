@@ -14,7 +14,7 @@ t.test('demo(): a nested simulator on loopback that the exporter scrapes', async
   t.ok(orgs.length >= 30, `${orgs.length} organisations`);
   const ids = new Set(orgs.map((o) => o.labels.organisation_id));
   const grandchildren = orgs.filter(
-    (o) => ids.has(o.labels.parent_id!) && orgs.some((p) => p.labels.organisation_id === o.labels.parent_id && ids.has(p.labels.parent_id!)),
+    (o) => ids.has(o.labels.parent_id) && orgs.some((p) => p.labels.organisation_id === o.labels.parent_id && ids.has(p.labels.parent_id)),
   );
   t.ok(grandchildren.length > 0, 'nested resellers');
   t.ok(find(s, 'intercloud_group_used_capacity_bytes_per_second').length > 50, 'capacity series');

@@ -14,10 +14,10 @@ interface TokenBody {
   access_token: string;
 }
 
-/** GET with the PAT; the body typed as the caller reads it. */
-async function get<T = unknown>(sim: IntercloudSimulator, path: string, headers: Record<string, string> = {}) {
+/** GET with the PAT. */
+async function get(sim: IntercloudSimulator, path: string, headers: Record<string, string> = {}) {
   const res = await request(`${sim.url}${path}`, { headers: { authorization: `Bearer ${sim.personalAccessToken}`, ...headers } });
-  return { status: res.statusCode, body: (await res.body.json()) as T };
+  return { status: res.statusCode, body: await res.body.json() };
 }
 
 function points(body: RunBody): Array<[string, number | null]> {
@@ -50,7 +50,7 @@ t.test('scope: a child is only reachable with InterCloud-Scope set to it', async
   t.equal((await get(sim, `/organisations/${child.id}`)).status, 403, 'child organisation without scope');
   t.match((await get(sim, `/organisations/${child.id}`, { 'InterCloud-Scope': child.id })).body, { id: child.id });
   t.same(
-    (await get<Identified[]>(sim, '/groups')).body.map((g) => g.id),
+    ((await get(sim, '/groups')).body as Identified[]).map((g) => g.id),
     sim.root.groups.map((g) => g.id),
     'no scope: own groups',
   );
@@ -67,10 +67,11 @@ t.test('/run: 5-minute aligned points in bps; nulls; empty answers; + must be en
   let nulls = 0;
   let empty = 0;
   for (const g of sim.root.groups) {
-    const r = await get<RunBody>(sim, `/metrics/query/irn/${g.irn}/${g.metrics[0]!.name}/run?start-d=2020-06-24T12:30:00%2B00:00&end-d=2020-06-24T13:00:00Z`);
+    const r = await get(sim, `/metrics/query/irn/${g.irn}/${g.metrics[0]!.name}/run?start-d=2020-06-24T12:30:00%2B00:00&end-d=2020-06-24T13:00:00Z`);
+    const body = r.body as RunBody;
     t.equal(r.status, 200);
-    t.equal(r.body.axis.non_negative_derivative.unit, 'bps');
-    const vals = points(r.body);
+    t.equal(body.axis.non_negative_derivative.unit, 'bps');
+    const vals = points(body);
     if (vals.length === 0) empty += 1;
     for (const [time, v] of vals) {
       const ms = Date.parse(time);
@@ -122,7 +123,7 @@ t.test('groups carry allocatedCapacity (kbit/s or null) and flow counts; organis
   );
   t.ok(groups.some((g) => g.countFlowConnectors > 0) && groups.some((g) => g.countFlowLinks > 0), 'some flow connectors and links');
   const child = sim.organisations().find((o) => o !== sim.root && o.groups.some((g) => g.allocatedCapacity !== null))!;
-  const listed = (await get<Array<Record<string, unknown>>>(sim, '/groups', { 'intercloud-scope': child.id })).body;
+  const listed = (await get(sim, '/groups', { 'intercloud-scope': child.id })).body as Array<Record<string, unknown>>;
   t.same(
     listed.map((g) => [g.id, g.allocatedCapacity, g.countFlowConnectors, g.countFlowLinks]),
     child.groups.map((g) => [g.id, g.allocatedCapacity, g.countFlowConnectors, g.countFlowLinks]),
@@ -134,12 +135,12 @@ t.test('groups carry allocatedCapacity (kbit/s or null) and flow counts; organis
   t.same([...shapes].sort(), ['list', 'null', 'object'], 'capacities null, as an object of region -> kbit/s, or as a list');
   const withCapacities = orgs.find((o) => o !== sim.root && o.capacities !== null)!;
   t.same(
-    (await get<{ capacities: unknown }>(sim, `/organisations/${withCapacities.id}`, { 'intercloud-scope': withCapacities.id })).body.capacities,
+    ((await get(sim, `/organisations/${withCapacities.id}`, { 'intercloud-scope': withCapacities.id })).body as { capacities: unknown }).capacities,
     withCapacities.capacities,
   );
   sim.root.capacities = { europe: '5000000', japan: null };
   t.same(
-    (await get<{ capacities: unknown }>(sim, `/organisations/${sim.root.id}`)).body.capacities,
+    ((await get(sim, `/organisations/${sim.root.id}`)).body as { capacities: unknown }).capacities,
     { europe: '5000000', japan: null },
     'tests may set any JSON',
   );
@@ -160,7 +161,7 @@ t.test('steady: values and nulls do not follow the clock', async (t) => {
   const sim = await started(t, { seed: 13, organisations: 2, groupsPerOrg: 20, regionsPerGroup: 1, nullRate: 0.2, emptyRate: 0.1, steady: true });
   const run = async (g: (typeof sim.root.groups)[number], end: number) => {
     const q = `start-d=${new Date(end - 1_800_000).toISOString()}&end-d=${new Date(end).toISOString()}`;
-    return points((await get<RunBody>(sim, `/metrics/query/irn/${g.irn}/${g.metrics[0]!.name}/run?${q}`)).body).map(([, v]) => v);
+    return points((await get(sim, `/metrics/query/irn/${g.irn}/${g.metrics[0]!.name}/run?${q}`)).body as RunBody).map(([, v]) => v);
   };
   const newest = (values: Array<number | null>) => values.filter((v) => v !== null).at(-1);
   const kinds = new Set<string>();

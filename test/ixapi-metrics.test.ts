@@ -79,7 +79,9 @@ t.test('service info, capacity in bytes per second, null capacity, status by sev
   );
   t.same(find(s, 'ixapi_network_service_capacity_bytes_per_second', { network_service_id: b!.id }), [], 'null capacity: no series, not 0');
 
-  const sev = Object.fromEntries(find(s, 'ixapi_network_service_status_messages', { network_service_id: a!.id }).map((x) => [x.labels.severity, x.value]));
+  const sev = Object.fromEntries(
+    find(s, 'ixapi_network_service_status_messages', { network_service_id: a!.id }).map((x) => [x.labels.severity!, x.value] as const),
+  );
   t.same(sev, { ...NO_MESSAGES, error: 2, informational: 1 });
   t.equal(
     find(s, 'ixapi_network_service_status_messages', { network_service_id: b!.id }).reduce((n, x) => n + x.value, 0),
@@ -157,7 +159,8 @@ t.test('configs and connections: status messages by severity and decommission ti
   const s = await h.samples();
   t.equal(success(s), 1);
 
-  const bySeverity = (name: string, labels: Record<string, string>) => Object.fromEntries(find(s, name, labels).map((x) => [x.labels.severity, x.value]));
+  const bySeverity = (name: string, labels: Record<string, string>) =>
+    Object.fromEntries(find(s, name, labels).map((x) => [x.labels.severity!, x.value] as const));
   t.same(bySeverity('ixapi_network_service_config_status_messages', { network_service_config_id: c0!.id }), { ...NO_MESSAGES, critical: 1, warning: 2 });
   t.same(bySeverity('ixapi_network_service_config_status_messages', { network_service_config_id: c1!.id }), NO_MESSAGES, 'every severity, 0 when none');
   t.same(

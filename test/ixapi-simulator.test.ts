@@ -95,7 +95,7 @@ t.test('the API really carries cloud keys (so the secret scans are meaningful) a
   const get = async (path: string) =>
     (await fetch(`${sim.baseUrl}${path}`, { headers: { authorization: `Bearer ${token.access_token}` } })).json() as Promise<Array<Record<string, unknown>>>;
   const all = await get('/network-services');
-  t.ok(all.some((s) => typeof s.cloud_key === 'string' && (s.cloud_key as string).length > 8));
+  t.ok(all.some((s) => typeof s.cloud_key === 'string' && s.cloud_key.length > 8));
   const cloud = await get('/network-services?type=cloud_vc');
   t.ok(cloud.length > 0 && cloud.every((s) => s.type === 'cloud_vc'));
   const ids = all.slice(0, 2).map((s) => s.id as string);
@@ -163,7 +163,7 @@ t.test('demo(): an exporter on the demo target shows IX-API series, a service in
   );
   const limits = new Map(find(s, 'ixapi_connection_capacity_allocation_limit_bytes_per_second').map((x) => [x.labels.connection_id, x.value]));
   t.ok(
-    find(s, 'ixapi_connection_capacity_allocated_bytes_per_second').some((x) => x.value / (limits.get(x.labels.connection_id!) ?? Infinity) > 0.9),
+    find(s, 'ixapi_connection_capacity_allocated_bytes_per_second').some((x) => x.value / (limits.get(x.labels.connection_id) ?? Infinity) > 0.9),
     'a connection above 90 %',
   );
 });

@@ -46,6 +46,9 @@ interface Rule {
   labels?: Record<string, string>;
   annotations?: Record<string, string>;
 }
+interface RuleFile {
+  groups: Array<{ rules: Rule[] }>;
+}
 
 const ruleFiles = readdirSync(RULES)
   .filter((f) => f.endsWith('.rules.yml'))
@@ -80,7 +83,7 @@ for (const file of ruleFiles) {
     const testedAlerts = new Set([...tests.matchAll(/alertname:\s*['"]?([A-Za-z0-9_]+)/g)].map((m) => m[1]));
     const exprs = [...tests.matchAll(/expr:\s*(.+)/g)].map((m) => m[1]!);
 
-    const rules: Rule[] = parse(readFileSync(join(RULES, file), 'utf8')).groups.flatMap((g: { rules: Rule[] }) => g.rules);
+    const rules = (parse(readFileSync(join(RULES, file), 'utf8')) as RuleFile).groups.flatMap((g) => g.rules);
     // A recording rule counts as tested when a test queries it, or a tested rule is built on it.
     const tested = new Set<Rule>(rules.filter((r) => (r.alert ? testedAlerts.has(r.alert) : exprs.some((e) => e.includes(r.record!)))));
     for (let grew = true; grew;) {
@@ -120,8 +123,10 @@ t.test('prometheus.yml loads with every rule file', async (t) => {
   const res = await promtool(['check', 'config', join(ROOT, 'deploy/prometheus/prometheus.yml')]);
   t.equal(res.code, 0, res.output);
   t.match(res.output, new RegExp(`SUCCESS: ${ruleFiles.length} rule files found`));
-  const config = parse(readFileSync(join(ROOT, 'deploy/prometheus/prometheus.yml'), 'utf8'));
-  const job = config.scrape_configs.find((j: { job_name: string }) => j.job_name === 'capacity-exporter');
+  const config = parse(readFileSync(join(ROOT, 'deploy/prometheus/prometheus.yml'), 'utf8')) as {
+    scrape_configs: Array<{ job_name: string; scrape_interval?: string; scrape_timeout?: string }>;
+  };
+  const job = config.scrape_configs.find((j) => j.job_name === 'capacity-exporter');
   t.ok(job, 'job capacity-exporter (what CapacityExporterDown matches)');
-  t.ok(job.scrape_interval && job.scrape_timeout, 'scrape_interval and scrape_timeout set');
+  t.ok(job?.scrape_interval && job.scrape_timeout, 'scrape_interval and scrape_timeout set');
 });

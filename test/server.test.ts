@@ -52,11 +52,11 @@ t.test('404 and 405 are JSON', async (t) => {
   const { exporter } = await setup(t);
   const nf = await get(`${exporter.url}/nope`);
   t.equal(nf.status, 404);
-  t.equal(JSON.parse(nf.text).error, 'not_found');
+  t.equal((JSON.parse(nf.text) as { error: string }).error, 'not_found');
   const na = await get(`${exporter.url}/metrics`, {}, 'POST');
   t.equal(na.status, 405);
   t.equal(na.headers.allow, 'GET, HEAD');
-  t.equal(JSON.parse(na.text).error, 'method_not_allowed');
+  t.equal((JSON.parse(na.text) as { error: string }).error, 'method_not_allowed');
   const head = await get(`${exporter.url}/metrics`, {}, 'HEAD');
   t.equal(head.status, 200);
   t.equal(head.text, '');

@@ -285,7 +285,7 @@ t.test('secrets stay secret in logs: inline keys and hashes serialise as <secret
   const yaml = `tls_server_config:\n  cert: |\n${indent(readFileSync(server.cert, 'utf8'))}  key: |\n${indent(keyPem)}basic_auth_users:\n  alice: ${hash}\n`;
   const c: WebConfig = parseWebConfig(yaml, { baseDir: '/nonexistent' });
   t.equal(c.tls?.key.inline?.reveal(), keyPem, 'inline PEM works, with no files');
-  const shown = [JSON.stringify({ ...c, users: Object.fromEntries(c.users) }), inspect(c, { depth: 10 }), `${c.users.get('alice')}`].join('\n');
+  const shown = [JSON.stringify({ ...c, users: Object.fromEntries(c.users) }), inspect(c, { depth: 10 }), String(c.users.get('alice'))].join('\n');
   t.notMatch(shown, /PRIVATE KEY/);
   t.notMatch(shown, hash.slice(7));
   t.match(shown, /<secret>/);

@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import { createLogger, type Logger } from '../../src/log.js';
 
 /** A real logger (redaction and scrubbing included) whose JSON lines are kept in memory. */
-export function captureLogger(level = 'debug'): { log: Logger; text(): string; lines(): Array<Record<string, unknown>> } {
+export function captureLogger(level = 'debug'): { log: Logger; text: () => string; lines: () => Array<Record<string, unknown>> } {
   const chunks: string[] = [];
   const stream = new Writable({
     write(chunk, _enc, cb) {
@@ -10,7 +10,7 @@ export function captureLogger(level = 'debug'): { log: Logger; text(): string; l
       cb();
     },
   });
-  const log = createLogger({ level, format: 'json', destination: stream as unknown as Parameters<typeof createLogger>[0]['destination'] });
+  const log = createLogger({ level, format: 'json', destination: stream });
   return {
     log,
     text: () => chunks.join(''),

@@ -28,8 +28,8 @@ export function spawnLogged(cmd: string, args: string[], env: NodeJS.ProcessEnv 
     out += d.toString();
     if (out.length > 2_000_000) out = out.slice(-1_000_000);
   };
-  child.stdout!.on('data', keep);
-  child.stderr!.on('data', keep);
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return {
     child,
@@ -51,19 +51,19 @@ export function waitForOutput(p: Spawned, pattern: RegExp, timeoutMs = 30_000): 
     const started = Date.now();
     const check = () => {
       const m = pattern.exec(p.output());
-      if (m) return resolve(m);
-      if (p.child.exitCode !== null) return reject(new Error(`process exited (${p.child.exitCode}) before ${pattern}: ${p.output().slice(-3000)}`));
-      if (Date.now() - started > timeoutMs) return reject(new Error(`timed out waiting for ${pattern}: ${p.output().slice(-3000)}`));
-      setTimeout(check, 50);
+      if (m) resolve(m);
+      else if (p.child.exitCode !== null) reject(new Error(`process exited (${p.child.exitCode}) before ${pattern}: ${p.output().slice(-3000)}`));
+      else if (Date.now() - started > timeoutMs) reject(new Error(`timed out waiting for ${pattern}: ${p.output().slice(-3000)}`));
+      else setTimeout(check, 50);
     };
     check();
   });
 }
 
-export async function getJson<T = unknown>(url: string): Promise<{ status: number; body: T }> {
+export async function getJson(url: string): Promise<{ status: number; body: unknown }> {
   const res = await request(url);
   const text = await res.body.text();
-  return { status: res.statusCode, body: JSON.parse(text) as T };
+  return { status: res.statusCode, body: JSON.parse(text) };
 }
 
 export async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs: number, everyMs = 500): Promise<T> {

@@ -10,17 +10,18 @@ export interface Upstream {
   close(): Promise<void>;
 }
 
+// Functions, not methods: tests destructure them.
 export interface SourceHarness {
   exporter: Exporter;
-  logText(): string;
+  logText: () => string;
   /** The store's view of the target: its parts, last cycle and series count. */
-  state(): TargetState;
+  state: () => TargetState;
   /** Errors of the target's last cycle. */
-  errors(): string[];
+  errors: () => string[];
   /** Runs one more cycle now; resolves once its snapshot is swapped in. */
-  cycle(): Promise<void>;
-  scrape(): Promise<Scrape>;
-  samples(): Promise<ParsedSample[]>;
+  cycle: () => Promise<void>;
+  scrape: () => Promise<Scrape>;
+  samples: () => Promise<ParsedSample[]>;
 }
 
 /**
@@ -37,7 +38,7 @@ export async function startSource(
   extra: Record<string, unknown> = {},
 ): Promise<SourceHarness> {
   const raw = { name: source.kind, interval: '1h', retries: 0, ...target };
-  const name = String(raw.name);
+  const name = raw.name;
   const { exporter, logText } = await startReadyExporter(t, { [source.kind]: [raw], ...extra }, [source], upstream);
   const state = () => exporter.store.get(source.kind, name)!;
   return {
