@@ -52,7 +52,7 @@ export function registerSecret(value: string | undefined): void {
   while (secrets.size > MAX_SECRETS) secrets.delete(secrets.values().next().value as string);
 }
 
-export function scrubSecrets(text: string): string {
+function scrubSecrets(text: string): string {
   let out = text;
   for (const s of secrets) if (out.includes(s)) out = out.split(s).join('[REDACTED]');
   return out;

@@ -40,7 +40,7 @@ export function gauge<const L extends string = never>(name: string, help: string
  * for the others, and a state the list does not know exposed as itself (1), so
  * that an upstream's new state is seen rather than lost.
  */
-export class StateGauge<L extends string> extends Gauge<L | 'state'> {
+class StateGauge<L extends string> extends Gauge<L | 'state'> {
   constructor(
     name: string,
     help: string,

@@ -42,11 +42,6 @@ export function asNumber(value: unknown, path: string): number {
   throw new ShapeError(path, 'a number', value);
 }
 
-export function asBoolean(value: unknown, path: string): boolean {
-  if (typeof value !== 'boolean') throw new ShapeError(path, 'a boolean', value);
-  return value;
-}
-
 /** Applies `read` unless the value is null or absent. */
 export function optional<T>(value: unknown, read: (v: unknown, path: string) => T, path: string): T | undefined {
   return value === undefined || value === null ? undefined : read(value, path);

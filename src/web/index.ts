@@ -3,7 +3,6 @@
  * certificates and rotation included), bcrypt basic auth, response headers
  * and the rate limit, behind one object that a Fastify app installs.
  */
-export { loadWebSecurity, createWebSecurity, type WebSecurity, type WebSecurityOptions, type Verdict } from './security.js';
-export { loadWebConfig, parseWebConfig, type WebConfig, type WebTlsConfig } from './config.js';
+export { createWebSecurity, type WebSecurity } from './security.js';
+export { loadWebConfig, type WebConfig } from './config.js';
 export { WebConfigError } from './errors.js';
-export type { ReloadOptions, ReloadResult } from './tls.js';

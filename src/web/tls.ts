@@ -9,7 +9,7 @@ import { cipherString, CURVES, TLS_VERSIONS } from './tls-names.js';
 import { readTlsMaterial, type TlsMaterial } from './tls-material.js';
 
 /** Everything a secure context is made of; setSecureContext replaces the whole context, so a reload passes all of it again. */
-export function secureContextOptions(tls: WebTlsConfig, material: TlsMaterial): SecureContextOptions {
+function secureContextOptions(tls: WebTlsConfig, material: TlsMaterial): SecureContextOptions {
   const ciphers = cipherString(tls.cipherSuites, tls.minVersion);
   return {
     cert: material.cert,

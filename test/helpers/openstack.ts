@@ -30,8 +30,7 @@ import { fernetKey, gnocchiConf, gnocchiPaste, keystoneConf, POSTGRES_SETTINGS, 
 import { findBinaries, type Binaries } from './openstack/packages.js';
 import { DIR_PREFIX, runCommand, startDaemon, sweepStaleDirs, trackDir, untrackDir, type Daemon, type RunAs } from './openstack/procs.js';
 
-export { APT_COMMAND, DEBIAN_PACKAGES } from './openstack/packages.js';
-export { api, appCredentialAuth, issueToken, passwordAuth } from './openstack/api.js';
+export { api, appCredentialAuth, issueToken } from './openstack/api.js';
 
 export interface OpenStackOptions {
   /** Catalog region of every endpoint (default RegionOne). */

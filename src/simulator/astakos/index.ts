@@ -5,9 +5,8 @@ import { quotaRoutes } from './routes.js';
 import type { AstakosShape } from './model.js';
 import { AstakosWorld } from './world.js';
 
-export { astakosError } from './faults.js';
 export { UNLIMITED } from './model.js';
-export type { AstakosShape, Holding, SimCommission, SimProject, SimUser } from './model.js';
+export type { AstakosShape } from './model.js';
 
 export interface AstakosSimulatorOptions {
   seed?: number;

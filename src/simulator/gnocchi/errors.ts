@@ -25,7 +25,7 @@ const EXPLANATIONS: Record<number, string> = {
 };
 
 /** Gnocchi's JSON error envelope, in the order the real server writes its keys. */
-export function gnocchiError(status: number, description: unknown): unknown {
+function gnocchiError(status: number, description: unknown): unknown {
   return { code: status, title: TITLES[status] ?? 'Error', description };
 }
 

@@ -7,10 +7,7 @@ import { aggregatesRoutes } from './routes.js';
 import { DEFAULT_POLICY, type ArchivePolicy } from './model.js';
 import { GnocchiWorld } from './world.js';
 
-export { gnocchiError } from './errors.js';
-export { gnocchiTime } from './resources.js';
-export { DEFAULT_POLICY, FLAVORS } from './model.js';
-export type { ArchivePolicy, Instance, NewInstance, VcpusMetric } from './model.js';
+export type { ArchivePolicy, Instance } from './model.js';
 export type { GnocchiVersion } from './params.js';
 
 export interface GnocchiSimulatorOptions {

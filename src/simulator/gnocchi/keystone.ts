@@ -13,7 +13,6 @@ import {
   type TokenInfo,
 } from './keystone-model.js';
 
-export { keystoneError } from './keystone-answers.js';
 export type { ApplicationCredential, CatalogEndpoint, KeystoneProject, KeystoneUser, TokenInfo } from './keystone-model.js';
 
 export interface KeystoneSimulatorOptions {

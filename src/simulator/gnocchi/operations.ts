@@ -7,7 +7,7 @@ export interface Operations {
 }
 
 /** The methods `(aggregate ...)` takes, as Gnocchi's AGG_MAP has them. */
-export const ACROSS_METHODS = ['mean', 'median', 'std', 'min', 'max', 'sum', 'var', 'count'];
+const ACROSS_METHODS = ['mean', 'median', 'std', 'min', 'max', 'sum', 'var', 'count'];
 
 type Node = string | Node[];
 

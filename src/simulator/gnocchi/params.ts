@@ -25,7 +25,7 @@ function argumentError(detail: string, reason: string): GnocchiHttpError {
 }
 
 /** Python's float() of a string, or undefined. */
-export function pyFloat(text: string): number | undefined {
+function pyFloat(text: string): number | undefined {
   const t = text.trim();
   if (/^[-+]?(\d+(_\d+)*\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(t)) return Number(t.replace(/_/g, ''));
   if (/^[-+]?(inf|infinity)$/i.test(t)) return t.startsWith('-') ? -Infinity : Infinity;
@@ -36,7 +36,7 @@ export function pyFloat(text: string): number | undefined {
 const UNITS: Record<string, number> = { w: 604_800, d: 86_400, h: 3600, m: 60, s: 1 };
 
 /** pytimeparse's common forms, in seconds: `5min`, `1h30m`, `2 days`, `-10 minutes`, `1:30:00`; undefined otherwise. */
-export function parseTimespan(text: string): number | undefined {
+function parseTimespan(text: string): number | undefined {
   const t = text.trim();
   const clock = /^([-+]?)(?:(\d+):)?(\d+):(\d+(?:\.\d+)?)$/.exec(t);
   if (clock) {

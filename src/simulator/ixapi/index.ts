@@ -8,10 +8,7 @@ import type { SimConnection, SimNetworkService, SimNetworkServiceConfig } from '
 import { IxapiWorld } from './world.js';
 
 export type { IxapiCredentials } from './auth.js';
-export type { Paging } from './routes.js';
 export { IXAPI_STATES } from './catalogue.js';
-export type { SimConnection, SimNetworkService, SimNetworkServiceConfig, SimStatusMessage } from './records.js';
-export { problem } from './problem.js';
 
 export interface IxapiSimOptions {
   seed?: number;

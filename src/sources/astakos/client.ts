@@ -166,7 +166,7 @@ function projectFigures(o: JsonObject, p: string): Quantities {
 }
 
 /** An Astakos fault answer, `{"itemNotFound": {"code": 404, "message": "..."}}`, named by its fault and message. */
-export class AstakosError extends Error {
+class AstakosError extends Error {
   constructor(
     readonly status: number,
     readonly fault: string,

@@ -1,7 +1,7 @@
 import type { Logger } from '../../log.js';
 
 /** Ids per request: a hundred uuids keep the URL under what proxies accept. */
-export const IDS_PER_REQUEST = 100;
+const IDS_PER_REQUEST = 100;
 
 /** One filtered request: its answer, or undefined when Astakos knows none of `ids` (404 itemNotFound). */
 export type AskIds<T> = (ids: string[]) => Promise<T[] | undefined>;
@@ -12,7 +12,7 @@ export interface Lookup<T> {
   errors: unknown[];
 }
 
-export function merge<T>(lookups: ReadonlyArray<Lookup<T>>): Lookup<T> {
+function merge<T>(lookups: ReadonlyArray<Lookup<T>>): Lookup<T> {
   return { found: lookups.flatMap((l) => l.found), errors: lookups.flatMap((l) => l.errors) };
 }
 

@@ -27,7 +27,7 @@ const VALUE_LONG_INTEGER = /(^|[:[,]\s*)(-?\d{16,})(?=\s*(?:[,}\]]|$))/g;
 /** Strings and numbers, so that digits inside a string are never taken for a number. */
 const TOKEN = /"(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/g;
 
-export const UNLIMITED = 2n ** 63n - 1n;
+const UNLIMITED = 2n ** 63n - 1n;
 /** Where a limit arrives as a double, 2^63 is as close as it gets to "unlimited". */
 const UNLIMITED_DOUBLE = 2 ** 63;
 

@@ -57,7 +57,7 @@ export function groupQuotaSamples(
  * project has left caps the member too. Below the usage when the project is
  * already over its limit.
  */
-export function effectiveLimit(h: Quantities, project: Quantities): number {
+function effectiveLimit(h: Quantities, project: Quantities): number {
   return Math.min(h.limit, project.limit - (project.usage - h.usage));
 }
 

@@ -15,7 +15,7 @@ export interface AggregatesRequest {
 }
 
 /** Gnocchi's root: the configured baseUrl, or the catalog's metric endpoint, without a trailing `/v1`. */
-export function gnocchiRoot(url: string): string {
+function gnocchiRoot(url: string): string {
   return url.replace(/\/+$/, '').replace(/\/v1$/, '');
 }
 

@@ -4,7 +4,7 @@ import type { TargetConfig } from '../../core/source.js';
 import { parseSearch, type Search } from './search.js';
 
 export type QueryMode = 'latest-per-resource' | 'aggregate';
-export const QUERY_MODES: QueryMode[] = ['latest-per-resource', 'aggregate'];
+const QUERY_MODES: QueryMode[] = ['latest-per-resource', 'aggregate'];
 export const CATALOG_INTERFACES = ['public', 'internal', 'admin'] as const;
 
 export interface KeystoneConfig {
@@ -59,10 +59,10 @@ export interface Query {
   mode: QueryMode;
 }
 
-export const VCPUS_OPERATIONS = '(aggregate sum (metric vcpus mean))';
+const VCPUS_OPERATIONS = '(aggregate sum (metric vcpus mean))';
 
 /** What an empty `queries` list means: provisioned vCPUs per project, counted per live instance. */
-export const BUILTIN_QUERY: QueryConfig = {
+const BUILTIN_QUERY: QueryConfig = {
   name: 'provisioned_vcpus',
   operations: VCPUS_OPERATIONS,
   resourceType: 'instance',
@@ -148,7 +148,7 @@ export const schema: ConfigSchema = {
 const NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 const LABEL = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
-export function granularitySeconds(value: number | string): number {
+function granularitySeconds(value: number | string): number {
   return typeof value === 'number' ? value : parseDuration(value) / 1000;
 }
 

@@ -103,7 +103,7 @@ function readCatalog(value: unknown, path: string): CatalogEndpoint[] {
   return out;
 }
 
-export function pickEndpoint(catalog: CatalogEndpoint[], type: string, iface: string, region: string): string {
+function pickEndpoint(catalog: CatalogEndpoint[], type: string, iface: string, region: string): string {
   const candidates = catalog.filter((e) => e.type === type && e.interface === iface && (!region || e.region === region));
   const regions = [...new Set(candidates.map((e) => e.region))];
   if (candidates.length === 0) {

@@ -30,7 +30,7 @@ export interface KeySecretOptions extends TokenProviderOptions {
  * without sending the secret again. Neither answer carries `expires_in`: the
  * expiry is the access token's `exp` claim.
  */
-export class KeySecretProvider extends CachedTokenProvider {
+class KeySecretProvider extends CachedTokenProvider {
   private refreshToken?: { value: string; expiresAt?: number };
 
   constructor(private readonly ks: KeySecretOptions) {

@@ -56,7 +56,7 @@ export function str(value: unknown, ...path: string[]): string {
   return v;
 }
 
-export function header(res: ApiResponse, name: string): string {
+function header(res: ApiResponse, name: string): string {
   const v = res.headers[name.toLowerCase()];
   const s = Array.isArray(v) ? v[0] : v;
   if (!s) throw new Error(`no ${name} header (HTTP ${String(res.status)})`);

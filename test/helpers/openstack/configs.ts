@@ -58,7 +58,7 @@ backend = dogpile.cache.memory
 }
 
 /** PostgreSQL through its Unix socket in the temp dir (no TCP port at all). */
-export function indexerUrl(l: Layout): string {
+function indexerUrl(l: Layout): string {
   return `postgresql://postgres@/postgres?host=${l.pgSocketDir}&port=${String(l.pgPort)}`;
 }
 

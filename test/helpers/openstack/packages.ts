@@ -9,9 +9,9 @@ import { delimiter, join } from 'node:path';
  * systemd its postinst would start the `main` cluster on port 5432 unless
  * /usr/sbin/policy-rc.d says 101 (Debian's Docker images ship one).
  */
-export const DEBIAN_PACKAGES = ['python3-keystone', 'python3-gnocchi', 'uwsgi-core', 'uwsgi-plugin-python3', 'postgresql'] as const;
+const DEBIAN_PACKAGES = ['python3-keystone', 'python3-gnocchi', 'uwsgi-core', 'uwsgi-plugin-python3', 'postgresql'] as const;
 
-export const APT_COMMAND = `DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends ${DEBIAN_PACKAGES.join(' ')}`;
+const APT_COMMAND = `DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends ${DEBIAN_PACKAGES.join(' ')}`;
 
 export interface Binaries {
   initdb: string;
