@@ -10,7 +10,7 @@ t.test('values and label escaping', async (t) => {
   t.equal(formatValue(-Infinity), '-Inf');
   t.equal(formatValue(NaN), 'NaN');
   t.equal(formatValue(1.5e-7), '1.5e-7');
-  t.equal(formatValue(9007199254740993), '9007199254740992');
+  t.equal(formatValue(2 ** 53 + 1), '9007199254740992');
   t.equal(escapeLabelValue('a"b\\c\nd'), 'a\\"b\\\\c\\nd');
   t.equal(escapeLabelValue('plain ünïcode'), 'plain ünïcode');
 });

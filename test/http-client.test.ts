@@ -228,7 +228,7 @@ t.test('per-attempt timeout: classified as timeout, retried, counted', async (t)
   t.equal((await durationCount(metrics, '/slow-once')).count, 2, 'each attempt timed');
 
   t.equal(failed.status, 'rejected', 'a server that never answers');
-  const err = failed.status === 'rejected' ? failed.reason : undefined;
+  const err: unknown = failed.status === 'rejected' ? failed.reason : undefined;
   t.type(err, RequestError);
   t.match(err, { code: 'timeout', route: '/always-slow', name: 'RequestError' });
   t.equal(sim.hits('/always-slow'), 2, 'first attempt + 1 retry');
@@ -378,7 +378,7 @@ t.test('malformed JSON is bad_json and not retried; parse replaces JSON.parse', 
   const res = await http.request<{ v: number; w: number }>({
     path: '/nan',
     route: '/nan',
-    parse: (text) => JSON.parse(text.replace(/\bNaN\b/g, 'null')),
+    parse: (text): unknown => JSON.parse(text.replace(/\bNaN\b/g, 'null')),
   });
   t.same(res.data, { v: null, w: 1 });
 

@@ -18,11 +18,19 @@ t.test('first in, first out, abandoned requests skipped, across compactions', as
 t.test('a queue of only abandoned requests yields one no-op, then is empty', async (t) => {
   const fifo = new RequestFifo();
   let ran = 0;
-  for (let i = 0; i < 5; i++) fifo.enqueue(async () => void ran++, { ticket: { abandoned: true } });
+  for (let i = 0; i < 5; i++)
+    fifo.enqueue(
+      async () => {
+        ran++;
+      },
+      { ticket: { abandoned: true } },
+    );
   await fifo.dequeue()();
   t.equal(ran, 0);
   t.equal(fifo.size, 0);
-  fifo.enqueue(async () => void ran++);
+  fifo.enqueue(async () => {
+    ran++;
+  });
   await fifo.dequeue()();
   t.equal(ran, 1, 'a request without a ticket always runs');
 });

@@ -129,5 +129,5 @@ function classify(err: unknown, route: string): RequestError {
     return new RequestError('timeout', route, (err as Error).message, { cause: err });
   }
   const e = err as NodeJS.ErrnoException;
-  return new RequestError('network', route, `${e.code ? `${e.code} ` : ''}${e.message ?? String(err)}`, { cause: err });
+  return new RequestError('network', route, `${e.code ? `${e.code} ` : ''}${e.message}`, { cause: err });
 }

@@ -68,7 +68,7 @@ export interface JsonResponse<T = unknown> {
   data: T;
 }
 
-export { HttpError, RequestError, type RequestErrorCode } from './http-errors.js';
+export { HttpError, RequestError } from './http-errors.js';
 
 const RETRYABLE_ERRORS = new Set<RequestErrorCode>(['timeout', 'network']);
 
@@ -171,7 +171,7 @@ export class HttpClient {
     if (call.reason) return Promise.reject(call.reason);
     return new Promise<R>((resolve, reject) => {
       call.interrupt = reject;
-      const work = req.queue === false ? fn() : (this.queue.add(fn, { ticket: call }) as Promise<R>);
+      const work = req.queue === false ? fn() : this.queue.add<R>(fn, { ticket: call });
       work.then(resolve, reject);
     });
   }
@@ -258,8 +258,8 @@ export class HttpClient {
         settle(String(res.status));
         return res;
       },
-      (err: RequestError) => {
-        settle(err.code);
+      (err: unknown) => {
+        settle(err instanceof RequestError ? err.code : 'network');
         throw err;
       },
     );

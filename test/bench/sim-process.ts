@@ -20,7 +20,7 @@ export async function startSimulatorProcess<S>(script: string, args: string[]): 
   const stop = () => void child.kill('SIGTERM');
   try {
     const line = await new Promise<string>((resolve, reject) => {
-      createInterface({ input: child.stdout! }).once('line', resolve);
+      createInterface({ input: child.stdout }).once('line', resolve);
       child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
     });
     return { sim: JSON.parse(line) as S, pid: child.pid, stop };
@@ -34,7 +34,7 @@ export async function startSimulatorProcess<S>(script: string, args: string[]): 
 export async function runBenchScript<T>(script: string, args: string[]): Promise<T> {
   const child = spawn(process.execPath, [fileURLToPath(new URL(`./${script}`, import.meta.url)), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
   let last = '';
-  createInterface({ input: child.stdout! }).on('line', (line) => {
+  createInterface({ input: child.stdout }).on('line', (line) => {
     if (line.trim()) last = line;
   });
   const [code] = (await once(child, 'close')) as [number | null];

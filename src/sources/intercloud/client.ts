@@ -171,7 +171,7 @@ function latestPoint(data: unknown): Point | undefined {
       const values = optional(so.values, asArray, `${sp}.values`) ?? [];
       for (let k = 0; k < values.length; k++) {
         const row = values[k];
-        const cells = Array.isArray(row) ? row : asArray(row, `${sp}.values[${k}]`);
+        const cells: unknown[] = Array.isArray(row) ? row : asArray(row, `${sp}.values[${k}]`);
         const raw = cells[valueAt];
         if (raw === null || raw === undefined) continue;
         const value = typeof raw === 'number' ? raw : asNumber(raw, `${sp}.values[${k}][${valueAt}]`);

@@ -116,10 +116,10 @@ export default async function (): Promise<Record<string, unknown>> {
   const address = server.addresses()[0] as { port: number };
   const url = `http://127.0.0.1:${address.port}/metrics`;
 
-  let running = true;
+  const stopped = new AbortController();
   let backgroundSwaps = 0;
   const background = (async () => {
-    for (let tick = 1; running; tick++) {
+    for (let tick = 1; !stopped.signal.aborted; tick++) {
       // 2,000 parts over a few seconds, then a swap: a 100k-series cycle far shorter than any real one.
       await store.apply(state, { result: await cycle(2000, tick, 1) }, Date.now());
       backgroundSwaps += 1;
@@ -129,7 +129,7 @@ export default async function (): Promise<Record<string, unknown>> {
   // Read before the plain scrapes, whose 20 MB bodies this same process receives as the client.
   const peakRss = round(process.resourceUsage().maxRSS / 1024, 1);
   const plain = await timeScrapes(url, {});
-  running = false;
+  stopped.abort();
   await background;
   (globalThis as { gc?: () => void }).gc?.();
   const rss = rssMb();

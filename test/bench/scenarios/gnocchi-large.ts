@@ -55,7 +55,7 @@ export default async function (): Promise<Record<string, unknown>> {
       const t0 = performance.now();
       const result = await collector.collect(benchContext(log, 60_000));
       times.push(performance.now() - t0);
-      if (result.errors.length) throw result.errors[0];
+      if (result.errors.length) throw new Error('cycle failed', { cause: result.errors[0] });
       totals = {};
       for (const s of renderedSamples(result)) if (!s.name.endsWith('_timestamp_seconds')) totals[s.name] = (totals[s.name] ?? 0) + s.value;
     }

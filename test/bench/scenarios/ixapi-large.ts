@@ -47,7 +47,7 @@ export default async function (): Promise<Record<string, unknown>> {
       const t0 = performance.now();
       const result = await collector.collect(benchContext(log, 120_000));
       times.push(performance.now() - t0);
-      if (result.errors.length) throw result.errors[0];
+      if (result.errors.length) throw new Error('cycle failed', { cause: result.errors[0] });
       series = renderedSeries(result);
     }
     times.sort((a, b) => a - b);
