@@ -9,7 +9,7 @@ import { buildServer } from './server.js';
 import { ServerAuth } from './server-auth.js';
 import { TargetSet } from './targets.js';
 import { version } from './version.js';
-import type { WebSecurity } from './web/index.js';
+import { loadWebConfig, type WebSecurity } from './web/index.js';
 
 export interface ExporterOptions {
   config: Config;
@@ -52,10 +52,22 @@ export async function startExporter(opts: ExporterOptions): Promise<Exporter> {
 
   const auth = new ServerAuth(config.server.auth);
   const load = opts.reload;
-  const reloader = load && new Reloader({ load, targets, metrics, log, current: config, setServerAuth: (a) => auth.set(a) });
+  const { web } = opts;
+  const webFile = web?.config.file;
+  const reloader =
+    load &&
+    new Reloader({
+      load,
+      targets,
+      metrics,
+      log,
+      current: config,
+      setServerAuth: (a) => auth.set(a),
+      web: web && webFile ? { load: () => loadWebConfig(webFile), update: (next) => web.update(next) } : undefined,
+    });
   const reload = async (trigger: string): Promise<ReloadOutcome> => {
     if (!reloader) return { ok: false, problems: ['this exporter was not started from a config file it could read again'] };
-    opts.web?.reloadCertificates();
+    web?.reloadCertificates();
     return reloader.reload(trigger);
   };
 

@@ -7,6 +7,7 @@ import { DEFAULT_CONFIG, USAGE } from './cli/usage.js';
 import { exampleConfig } from './config/example.js';
 import { ConfigError, loadConfigFile, type Config } from './config/load.js';
 import { createLogger, type LogFormat } from './log.js';
+import { usersInOnePlace } from './server-auth.js';
 import { sources } from './sources/registry.js';
 import { version } from './version.js';
 import { loadWebConfig, createWebSecurity, WebConfigError, type WebConfig } from './web/index.js';
@@ -50,18 +51,6 @@ function invalid(file: string, err: unknown): never {
   throw err;
 }
 
-/** Basic auth comes from one place: the web config's bcrypt users or the config's server.auth. */
-function withWebConfig(load: () => Config, web: WebConfig | undefined): () => Config {
-  return () => {
-    const config = load();
-    const { bearerToken, basic } = config.server.auth;
-    if (web?.users.size && (bearerToken || basic.username)) {
-      throw new ConfigError(['server.auth: the --web.config.file already sets basic_auth_users; give the users in one place only']);
-    }
-    return config;
-  };
-}
-
 async function run(args: string[]): Promise<void> {
   const flags = parse(args, {
     config: { type: 'string' },
@@ -86,10 +75,11 @@ async function run(args: string[]): Promise<void> {
     invalid(webFile!, err);
   }
   const { file, load: loadFile } = configSource({ config: flags.config, port: flags.port, logLevel: flags['log-level'], logFormat: flags['log-format'] });
-  const load = withWebConfig(loadFile, web);
   let config: Config;
   try {
-    config = load();
+    config = loadFile();
+    const clash = usersInOnePlace(config.server.auth, web?.users.size ?? 0);
+    if (clash.length) throw new ConfigError(clash);
   } catch (err) {
     invalid(file, err);
   }
@@ -97,7 +87,7 @@ async function run(args: string[]): Promise<void> {
     exit(`${file}: configuration is valid (${config.targets.length} targets)${webFile ? `; ${webFile}: web configuration is valid` : ''}`, 0);
 
   const log = createLogger({ level: config.log.level, format: config.log.format });
-  const exporter = await startExporter({ config, reload: load, web: web && createWebSecurity(web, log), log });
+  const exporter = await startExporter({ config, reload: loadFile, web: web && createWebSecurity(web, log), log });
 
   let stopping = false;
   const stop = (signal: string) => {

@@ -2,7 +2,9 @@ import { isDeepStrictEqual } from 'node:util';
 import { ConfigError, type Config, type ServerConfig } from './config/load.js';
 import type { SelfMetrics } from './core/selfmetrics.js';
 import type { Logger } from './log.js';
+import { usersInOnePlace } from './server-auth.js';
 import type { TargetChanges, TargetSet } from './targets.js';
+import { WebConfigError, type WebConfig } from './web/index.js';
 
 /** Reads the configuration again from where it came from (the file, the environment, the command line). */
 export type ConfigLoader = () => Config;
@@ -18,6 +20,12 @@ export interface ReloaderDeps {
   current: Config;
   /** Takes the new `server.auth` at once. */
   setServerAuth(auth: ServerConfig['auth']): void;
+  /** The --web.config.file, read again with the configuration and refused with it. */
+  web?: {
+    load(): WebConfig;
+    /** Applies what it can; the keys that need a restart. */
+    update(next: WebConfig): string[];
+  };
 }
 
 /**
@@ -44,17 +52,18 @@ export class Reloader {
   }
 
   private async run(trigger: string): Promise<ReloadOutcome> {
-    const { log, metrics } = this.deps;
-    let next: Config;
-    try {
-      next = this.deps.load();
-    } catch (err) {
-      const problems = err instanceof ConfigError ? err.problems : [(err as Error).message];
+    const { log, metrics, web } = this.deps;
+    const problems: string[] = [];
+    const next = read(() => this.deps.load(), problems);
+    const nextWeb = web && read(() => web.load(), problems, 'web config: ');
+    if (next) problems.push(...usersInOnePlace(next.server.auth, nextWeb?.users.size ?? 0));
+    if (!next || problems.length) {
       metrics.reloadSuccessful.set(0);
       log.error({ trigger, problems }, 'configuration reload failed; the previous configuration keeps running');
       return { ok: false, problems };
     }
     const notApplied = restartOnly(this.current, next);
+    if (web && nextWeb) notApplied.push(...web.update(nextWeb).map((key) => `web config: ${key}`));
     this.deps.setServerAuth(next.server.auth);
     const changes = await this.deps.targets.apply(next.targets, next.collection.maxStaleness);
     this.current = next;
@@ -63,6 +72,17 @@ export class Reloader {
     log.info({ trigger, ...changes }, 'configuration reloaded');
     if (notApplied.length) log.warn({ keys: notApplied }, 'these settings changed but take effect only when the exporter restarts');
     return { ok: true, changes, notApplied };
+  }
+}
+
+/** What `load` returns, or undefined with its problems added (prefixed). */
+function read<T>(load: () => T, problems: string[], prefix = ''): T | undefined {
+  try {
+    return load();
+  } catch (err) {
+    const found = err instanceof ConfigError || err instanceof WebConfigError ? err.problems : [(err as Error).message];
+    problems.push(...found.map((p) => prefix + p));
+    return undefined;
   }
 }
 

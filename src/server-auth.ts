@@ -48,3 +48,10 @@ export class ServerAuth {
 function digest(value: string): Buffer {
   return createHash('sha256').update(value).digest();
 }
+
+/** Basic auth comes from one place: the web config's bcrypt users or the config's server.auth. */
+export function usersInOnePlace(auth: ServerConfig['auth'], webUsers: number): string[] {
+  return webUsers > 0 && (auth.bearerToken || auth.basic.username)
+    ? ['server.auth: the --web.config.file already sets basic_auth_users; give the users in one place only']
+    : [];
+}

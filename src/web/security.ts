@@ -2,13 +2,15 @@ import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import type { Server as HttpsServer, ServerOptions } from 'node:https';
 import type { Socket } from 'node:net';
 import { Server as TlsServer, TLSSocket } from 'node:tls';
+import { isDeepStrictEqual } from 'node:util';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from '../log.js';
 import { BasicAuth, type BasicAuthOptions } from './basic-auth.js';
 import { clientCertCheck, type ClientCertCheck } from './client-cert.js';
-import { loadWebConfig, type WebConfig } from './config.js';
+import { loadWebConfig, type PemSource, type WebConfig } from './config.js';
 import { TokenBucket } from './rate-limit.js';
 import { CertificateReloader, httpsServerOptions, type ReloadOptions, type ReloadResult } from './tls.js';
+import type { Secret } from './secret.js';
 import { readTlsMaterial } from './tls-material.js';
 import { tlsVersionRank } from './tls-names.js';
 
@@ -32,6 +34,7 @@ export type Verdict =
   | { kind: 'drop'; reason: string };
 
 export interface WebSecurity {
+  /** The web config in force: the one read at start, or the last one update() took. */
   readonly config: WebConfig;
   /** For Fastify({ https }) or https.createServer; undefined when the web config has no TLS (plain HTTP). */
   readonly https: ServerOptions | undefined;
@@ -53,6 +56,14 @@ export interface WebSecurity {
   install<S extends HttpServer | HttpsServer>(app: FastifyInstance<S>): void;
   /** Re-reads the certificate files now (e.g. on SIGHUP); they are also followed on their own once attached. */
   reloadCertificates(): ReloadResult;
+  /**
+   * Takes a web config read again (on a config reload): its users, headers
+   * and rate limit apply to the next request, as exporter-toolkit reads them
+   * per request. Its TLS settings and http2 cannot change on a listening
+   * server: the keys that changed are returned and the running ones kept.
+   * The certificate files are followed on their own.
+   */
+  update(next: WebConfig): string[];
   /** Stops following the certificate files. */
   close(): void;
 }
@@ -68,11 +79,12 @@ export function createWebSecurity(config: WebConfig, log: Logger, opts: WebSecur
   const material = tls ? readTlsMaterial(tls) : undefined;
   const reloader = tls && material ? new CertificateReloader(tls, material, log, opts.reload) : undefined;
   const certCheck: ClientCertCheck | undefined = tls ? clientCertCheck(tls.clientAuthType, tls.clientAllowedSans) : undefined;
-  const auth = new BasicAuth(config.users, opts);
-  const limiter = config.rateLimit ? new TokenBucket(config.rateLimit.intervalMs, config.rateLimit.burst) : undefined;
+  let current = config;
+  let auth = new BasicAuth(config.users, opts);
+  let limiter = rateLimiter(config);
   const publicRoutes = new Set(opts.publicRoutes ?? ['/healthz']);
   const realm = opts.realm ?? 'capacity-exporter';
-  const headers = Object.freeze({ ...config.headers });
+  let headers = Object.freeze({ ...config.headers });
 
   describe(config, material?.summary, log);
 
@@ -148,11 +160,30 @@ export function createWebSecurity(config: WebConfig, log: Logger, opts: WebSecur
     reloader?.attach(server);
   };
 
+  const update = (next: WebConfig): string[] => {
+    const fixed = [
+      ['tls_server_config', !isDeepStrictEqual(tlsSettings(current), tlsSettings(next))],
+      ['http_server_config.http2', current.http2 !== next.http2],
+    ] as const;
+    // A user list unchanged keeps its cache of checked passwords.
+    if (!sameUsers(current.users, next.users)) auth = new BasicAuth(next.users, opts);
+    if (!isDeepStrictEqual(current.rateLimit, next.rateLimit)) limiter = rateLimiter(next);
+    headers = Object.freeze({ ...next.headers });
+    current = { ...next, tls: current.tls, http2: current.http2 };
+    return fixed.filter(([, changed]) => changed).map(([key]) => key);
+  };
+
   return {
-    config,
+    get config() {
+      return current;
+    },
     https: tls && material ? httpsServerOptions(tls, material) : undefined,
-    basicAuth: auth.enabled,
-    headers,
+    get basicAuth() {
+      return auth.enabled;
+    },
+    get headers() {
+      return headers;
+    },
     check,
     onRequest,
     attach,
@@ -165,8 +196,25 @@ export function createWebSecurity(config: WebConfig, log: Logger, opts: WebSecur
       });
     },
     reloadCertificates: () => reloader?.reload() ?? 'unchanged',
+    update,
     close: () => reloader?.close(),
   };
+}
+
+function rateLimiter(config: WebConfig): TokenBucket | undefined {
+  return config.rateLimit ? new TokenBucket(config.rateLimit.intervalMs, config.rateLimit.burst) : undefined;
+}
+
+/** The TLS settings as comparable values: inline PEM (a Secret) by its text, files by their path. */
+function tlsSettings(config: WebConfig): unknown {
+  const tls = config.tls;
+  if (!tls) return undefined;
+  const pem = (source: PemSource | undefined) => source && { file: source.file, inline: source.inline?.reveal() };
+  return { ...tls, cert: pem(tls.cert), key: pem(tls.key), clientCa: pem(tls.clientCa) };
+}
+
+function sameUsers(a: ReadonlyMap<string, Secret>, b: ReadonlyMap<string, Secret>): boolean {
+  return a.size === b.size && [...a].every(([user, hash]) => b.get(user)?.reveal() === hash.reveal());
 }
 
 /** One start-up line saying what the web config turned on, as exporter-toolkit logs "TLS is enabled". */
