@@ -108,7 +108,8 @@ async function run(args: string[]): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
-  process.on('SIGHUP', () => void exporter.reload('SIGHUP'));
+  // reload() logs its own outcome; anything it still throws is logged, never a crash.
+  process.on('SIGHUP', () => void exporter.reload('SIGHUP').catch((err: unknown) => log.error({ err }, 'configuration reload failed')));
 }
 
 async function once(args: string[]): Promise<void> {

@@ -2,7 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { ConfigError, type Config, type ServerConfig } from './config/load.js';
 import type { SelfMetrics } from './core/selfmetrics.js';
 import type { Logger } from './log.js';
-import { usersInOnePlace } from './server-auth.js';
+import { asksPassword, usersInOnePlace } from './server-auth.js';
 import type { TargetChanges, TargetSet } from './targets.js';
 import { WebConfigError, type WebConfig } from './web/index.js';
 
@@ -23,8 +23,12 @@ export interface ReloaderDeps {
   /** The --web.config.file, read again with the configuration and refused with it. */
   web?: {
     load(): WebConfig;
-    /** Applies what it can; the keys that need a restart. */
-    update(next: WebConfig): string[];
+    /** The web config in force. */
+    readonly config: WebConfig;
+    /** Whether `next` has TLS settings that only a restart can apply. */
+    tlsChanged(next: WebConfig): boolean;
+    /** Takes its users, headers and rate limit at once. */
+    update(next: WebConfig): void;
   };
 }
 
@@ -56,22 +60,51 @@ export class Reloader {
     const problems: string[] = [];
     const next = read(() => this.deps.load(), problems);
     const nextWeb = web && read(() => web.load(), problems, 'web config: ');
-    if (next) problems.push(...usersInOnePlace(next.server.auth, nextWeb?.users.size ?? 0));
-    if (!next || problems.length) {
-      metrics.reloadSuccessful.set(0);
-      log.error({ trigger, problems }, 'configuration reload failed; the previous configuration keeps running');
-      return { ok: false, problems };
-    }
+    if (next) problems.push(...this.authProblems(next, nextWeb));
+    if (!next || problems.length) return this.refuse(trigger, problems);
     const notApplied = restartOnly(this.current, next);
-    if (web && nextWeb) notApplied.push(...web.update(nextWeb).map((key) => `web config: ${key}`));
+    let changes: TargetChanges;
+    try {
+      changes = await this.deps.targets.apply(next.targets, next.collection.maxStaleness);
+    } catch (err) {
+      return this.refuse(trigger, [`applying the targets failed: ${(err as Error).message}`]);
+    }
+    // After the targets, so that a failure above leaves the running auth as it was; no await between the two.
+    if (web && nextWeb) web.update(nextWeb);
     this.deps.setServerAuth(next.server.auth);
-    const changes = await this.deps.targets.apply(next.targets, next.collection.maxStaleness);
     this.current = next;
     metrics.reloadSuccessful.set(1);
     metrics.reloadSuccessTime.set(Date.now() / 1000);
     log.info({ trigger, ...changes }, 'configuration reloaded');
     if (notApplied.length) log.warn({ keys: notApplied }, 'these settings changed but take effect only when the exporter restarts');
     return { ok: true, changes, notApplied };
+  }
+
+  private refuse(trigger: string, problems: string[]): ReloadOutcome {
+    this.deps.metrics.reloadSuccessful.set(0);
+    this.deps.log.error({ trigger, problems }, 'configuration reload failed; the previous configuration keeps running');
+    return { ok: false, problems };
+  }
+
+  /**
+   * What a reload must not do to the exporter's own endpoint: ask for users
+   * in two places, change TLS settings that only a restart applies while
+   * the old ones silently keep running, or leave it open where it asked for a
+   * password (a file caught half-written would; removing authentication
+   * takes a restart).
+   */
+  private authProblems(next: Config, nextWeb: WebConfig | undefined): string[] {
+    const { web } = this.deps;
+    const problems = usersInOnePlace(next.server.auth, (nextWeb ?? web?.config)?.users.size ?? 0);
+    if (web && nextWeb && web.tlsChanged(nextWeb)) {
+      problems.push(
+        'web config: tls_server_config: its settings apply only when the exporter starts (the certificate and key files themselves are followed); restart the exporter, or put the running settings back',
+      );
+    }
+    if (asksPassword(this.current.server.auth, web?.config) && !asksPassword(next.server.auth, nextWeb ?? web?.config)) {
+      problems.push('the new configuration asks for no password where the running one does; removing authentication takes a restart');
+    }
+    return problems;
   }
 }
 

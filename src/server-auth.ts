@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { ServerConfig } from './config/load.js';
+import type { WebConfig } from './web/index.js';
 
 /**
  * `server.auth`: a bearer token or a basic-auth user and password, checked in
@@ -54,4 +55,9 @@ export function usersInOnePlace(auth: ServerConfig['auth'], webUsers: number): s
   return webUsers > 0 && (auth.bearerToken || auth.basic.username)
     ? ['server.auth: the --web.config.file already sets basic_auth_users; give the users in one place only']
     : [];
+}
+
+/** Whether the exporter's endpoint asks for a password: server.auth, or the web config's users. */
+export function asksPassword(auth: ServerConfig['auth'], web: WebConfig | undefined): boolean {
+  return Boolean(auth.bearerToken || auth.basic.username || web?.users.size);
 }

@@ -77,11 +77,39 @@ t.test('a reload takes the web config: users and headers at once, TLS settings a
   t.match(await exporter.reload('test'), { ok: false, problems: [/give the users in one place only/] }, 'users in both places are refused');
   t.match(await get('bob', 'two'), { status: 200 });
 
-  writeWeb('', 'TLS13');
-  const moved = await exporter.reload('test');
-  t.same(moved, { ok: true, changes: { added: [], restarted: [], removed: [], unchanged: [] }, notApplied: ['web config: tls_server_config'] });
+  writeWeb('');
+  writeConfig({});
+  t.match(
+    await exporter.reload('test'),
+    { ok: false, problems: ['the new configuration asks for no password where the running one does; removing authentication takes a restart'] },
+    'a web file that lost its users (one caught half-written) does not open the endpoint',
+  );
+  t.match(await get('bob', 'two'), { status: 200 });
+  t.match(await get(), { status: 401 });
+
+  writeWeb(`basic_auth_users:\n  bob: ${hash('two')}\n`, 'TLS13');
+  const tls = await exporter.reload('test');
+  t.match(
+    tls,
+    { ok: false, problems: [/^web config: tls_server_config: its settings apply only when the exporter starts/] },
+    'a TLS change is refused, not silently left unapplied',
+  );
+  t.equal(web.config.tls?.minVersion, 'TLS12', 'the listening server keeps its TLS settings');
+
+  writeWeb('');
+  writeConfig({ server: { auth: { bearerToken: 'abcdefgh' } } });
+  t.same(await exporter.reload('test'), { ok: true, changes: { added: [], restarted: [], removed: [], unchanged: [] }, notApplied: [] });
   t.match(await get(undefined, undefined, { authorization: 'Bearer abcdefgh' }), { status: 200, frame: undefined }, 'users moved to server.auth, headers gone');
   t.match(await get('bob', 'two'), { status: 401 });
-  t.equal(web.config.tls?.minVersion, 'TLS12', 'the listening server keeps its TLS settings');
-  t.match(captured.text(), /these settings changed but take effect only when the exporter restarts/);
+  t.equal(
+    find(parseExposition((await get(undefined, undefined, { authorization: 'Bearer abcdefgh' })).text), 'capacity_exporter_config_last_reload_successful')[0]
+      ?.value,
+    1,
+  );
+
+  writeWeb(`basic_auth_users:\n  carol: ${hash('three')}\n`);
+  writeConfig({});
+  t.match(await exporter.reload('test'), { ok: true }, 'and back from server.auth to the web config in one reload');
+  t.match(await get('carol', 'three'), { status: 200 });
+  t.match(await get(undefined, undefined, { authorization: 'Bearer abcdefgh' }), { status: 401 });
 });

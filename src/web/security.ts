@@ -57,13 +57,17 @@ export interface WebSecurity {
   /** Re-reads the certificate files now (e.g. on SIGHUP); they are also followed on their own once attached. */
   reloadCertificates(): ReloadResult;
   /**
+   * Whether a web config read again has other TLS settings than the running
+   * ones, which a listening server cannot take (the certificate files
+   * themselves are followed on their own).
+   */
+  tlsChanged(next: WebConfig): boolean;
+  /**
    * Takes a web config read again (on a config reload): its users, headers
    * and rate limit apply to the next request, as exporter-toolkit reads them
-   * per request. Its TLS settings and http2 cannot change on a listening
-   * server: the keys that changed are returned and the running ones kept.
-   * The certificate files are followed on their own.
+   * per request. Its TLS settings are not taken: see tlsChanged().
    */
-  update(next: WebConfig): string[];
+  update(next: WebConfig): void;
   /** Stops following the certificate files. */
   close(): void;
 }
@@ -160,17 +164,12 @@ export function createWebSecurity(config: WebConfig, log: Logger, opts: WebSecur
     reloader?.attach(server);
   };
 
-  const update = (next: WebConfig): string[] => {
-    const fixed = [
-      ['tls_server_config', !isDeepStrictEqual(tlsSettings(current), tlsSettings(next))],
-      ['http_server_config.http2', current.http2 !== next.http2],
-    ] as const;
+  const update = (next: WebConfig): void => {
     // A user list unchanged keeps its cache of checked passwords.
     if (!sameUsers(current.users, next.users)) auth = new BasicAuth(next.users, opts);
     if (!isDeepStrictEqual(current.rateLimit, next.rateLimit)) limiter = rateLimiter(next);
     headers = Object.freeze({ ...next.headers });
-    current = { ...next, tls: current.tls, http2: current.http2 };
-    return fixed.filter(([, changed]) => changed).map(([key]) => key);
+    current = { ...next, tls: current.tls };
   };
 
   return {
@@ -196,6 +195,7 @@ export function createWebSecurity(config: WebConfig, log: Logger, opts: WebSecur
       });
     },
     reloadCertificates: () => reloader?.reload() ?? 'unchanged',
+    tlsChanged: (next) => !isDeepStrictEqual(tlsSettings(current), tlsSettings(next)),
     update,
     close: () => reloader?.close(),
   };
