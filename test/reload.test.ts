@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { request } from 'undici';
 import { startExporter } from '../src/app.js';
 import { loadConfigFile } from '../src/config/load.js';
+import type { Source } from '../src/core/source.js';
 import { FakeUpstream, FAKE_TOKEN, fakeSource } from './helpers/fake-source.js';
 import { find, scrape } from './helpers/exposition.js';
 import { captureLogger } from './helpers/log.js';
@@ -14,14 +15,14 @@ import { captureLogger } from './helpers/log.js';
  * POST /-/reload (the CLI test sends the real signal; here the exporter's
  * reload() is what both call).
  */
-async function setup(t: Test, targets: (url: string, dir: string) => Record<string, unknown>) {
+async function setup(t: Test, targets: (url: string, dir: string) => Record<string, unknown>, registry: readonly Source[] = [fakeSource]) {
   const up = new FakeUpstream(2);
   const url = await up.listen();
   const dir = mkdtempSync(join(tmpdir(), 'reload-'));
   const file = join(dir, 'config.json');
   const write = (raw: Record<string, unknown>) => writeFileSync(file, JSON.stringify({ log: { level: 'debug' }, ...raw }));
   write(targets(url, dir));
-  const load = () => loadConfigFile(file, [fakeSource], { env: {} });
+  const load = () => loadConfigFile(file, registry, { env: {} });
   const captured = captureLogger();
   const exporter = await startExporter({ config: load(), reload: load, log: captured.log, host: '127.0.0.1', port: 0, startupJitterMs: 0 });
   t.teardown(async () => {
@@ -152,6 +153,23 @@ t.test('POST /-/reload: behind server.auth, 200 with the changes, 500 with the p
   t.equal((await post()).status, 200, 'the reload that changes the token is allowed by the old one');
   t.equal((await post()).status, 401, 'then the old token is refused');
   t.equal((await post({ authorization: 'Bearer scrape-secret-2' })).status, 200);
+});
+
+t.test('a target that cannot be built refuses the reload, logged, instead of crashing it; the auth stays as it was', async (t) => {
+  const brittle: Source = {
+    ...fakeSource,
+    create: (target, deps) => {
+      if (target.name === 'boom') throw new Error('cannot build boom');
+      return fakeSource.create(target, deps);
+    },
+  };
+  const { url, exporter, write, logText } = await setup(t, (u) => ({ fake: [target('a', u)] }), [brittle]);
+  write({ server: { auth: { bearerToken: 'scrape-secret-1' } }, fake: [target('a', url), target('boom', url)] });
+  t.same(await exporter.reload('test'), { ok: false, problems: ['applying the targets failed: cannot build boom'] });
+  const s = await scrape(exporter.url);
+  t.equal(find(s.samples, 'capacity_exporter_config_last_reload_successful')[0]?.value, 0);
+  t.equal(find(s.samples, 'fake_item_value', { target: 'a' }).length, 2, 'scraped without the new token: the running auth is kept');
+  t.match(logText(), /configuration reload failed; the previous configuration keeps running/);
 });
 
 t.test('an exporter started without a file cannot reload, and says so', async (t) => {
