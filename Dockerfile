@@ -27,6 +27,7 @@ RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund
 
 FROM ${NODE_IMAGE}
 ENV NODE_ENV=production \
+    NODE_OPTIONS=--max-semi-space-size=16 \
     CAPACITY_EXPORTER_CONFIG=/etc/capacity-exporter/config.json
 WORKDIR /app
 COPY --from=production-deps /src/node_modules ./node_modules

@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=16
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { startExporter } from './app.js';
@@ -6,6 +6,7 @@ import { runOnce, UnknownTargetError } from './cli/once.js';
 import { DEFAULT_CONFIG, USAGE } from './cli/usage.js';
 import { exampleConfig } from './config/example.js';
 import { ConfigError, loadConfigFile, type Config } from './config/load.js';
+import { HEAP_NODE_OPTIONS, limitHeapGrowth, youngGenerationSized } from './heap.js';
 import { createLogger, type LogFormat } from './log.js';
 import { usersInOnePlace } from './server-auth.js';
 import { sources } from './sources/registry.js';
@@ -87,6 +88,13 @@ async function run(args: string[]): Promise<void> {
     exit(`${file}: configuration is valid (${config.targets.length} targets)${webFile ? `; ${webFile}: web configuration is valid` : ''}`, 0);
 
   const log = createLogger({ level: config.log.level, format: config.log.format });
+  limitHeapGrowth();
+  if (!youngGenerationSized()) {
+    log.warn(
+      { nodeOptions: HEAP_NODE_OPTIONS },
+      `node was started without ${HEAP_NODE_OPTIONS}: its young generation can take about 100 MB more memory; set NODE_OPTIONS=${HEAP_NODE_OPTIONS} (the image and the systemd unit do)`,
+    );
+  }
   const exporter = await startExporter({ config, reload: loadFile, web: web && createWebSecurity(web, log), log });
 
   let stopping = false;

@@ -1,4 +1,5 @@
 import { Agent, type Dispatcher } from 'undici';
+import { limitHeapGrowth } from '../../src/heap.js';
 import { IntercloudSimulator, type IntercloudSimOptions } from '../../src/simulator/intercloud/index.js';
 
 /**
@@ -39,6 +40,8 @@ interface Query {
   headers: Record<string, string>;
 }
 
+// The exporter's heap, flags and growth alike: the comparison is like for like.
+limitHeapGrowth();
 const opts = JSON.parse(process.argv[2]!) as BareLoopOptions;
 const world = new IntercloudSimulator(opts.sim);
 const root = world.organisations()[0]!;

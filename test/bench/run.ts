@@ -1,13 +1,15 @@
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { HEAP_NODE_OPTIONS } from '../../src/heap.js';
 
 /**
  * `npm run bench [-- name... [--option value]...]`: runs every scenario in
  * scenarios/ (or the named ones) one after the other, each in a process of
  * its own so that its peak RSS and heap are its own, and prints one JSON line
  * of figures each. Options go to every scenario run, which reads those it
- * knows (`npm run bench -- soak --minutes 2`).
+ * knows (`npm run bench -- soak --minutes 2`). Each runs under the node
+ * flags the exporter is shipped with (HEAP_NODE_OPTIONS).
  */
 export type ScenarioOptions = Readonly<Record<string, string>>;
 
@@ -49,7 +51,7 @@ if (argv[0] === '--one') {
     .sort();
   let failed = false;
   for (const scenario of scenarios) {
-    const r = spawnSync(process.execPath, ['--expose-gc', self, '--one', scenario, JSON.stringify(options)], { stdio: 'inherit' });
+    const r = spawnSync(process.execPath, ['--expose-gc', HEAP_NODE_OPTIONS, self, '--one', scenario, JSON.stringify(options)], { stdio: 'inherit' });
     if (r.status !== 0) failed = true;
   }
   process.exit(failed ? 1 : 0);

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { HEAP_NODE_OPTIONS } from '../../src/heap.js';
 
 export interface SimulatorProcess<S> {
   /** What the simulator printed once listening (its URL, credentials, sizes). */
@@ -30,9 +31,15 @@ export async function startSimulatorProcess<S>(script: string, args: string[]): 
   }
 }
 
-/** Runs a script of test/bench/ to its end in a process of its own and returns the JSON of the last line it printed. */
+/**
+ * Runs a script of test/bench/ to its end in a process of its own, under the
+ * exporter's heap flags (the bare loop is compared with the exporter like for
+ * like), and returns the JSON of the last line it printed.
+ */
 export async function runBenchScript<T>(script: string, args: string[]): Promise<T> {
-  const child = spawn(process.execPath, [fileURLToPath(new URL(`./${script}`, import.meta.url)), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [HEAP_NODE_OPTIONS, fileURLToPath(new URL(`./${script}`, import.meta.url)), ...args], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   let last = '';
   createInterface({ input: child.stdout }).on('line', (line) => {
     if (line.trim()) last = line;

@@ -3,6 +3,7 @@ import { availableParallelism, loadavg } from 'node:os';
 import { pino } from 'pino';
 import { startExporter, type Exporter } from '../../../src/app.js';
 import { parseConfig } from '../../../src/config/load.js';
+import { limitHeapGrowth } from '../../../src/heap.js';
 import type { SelfMetrics } from '../../../src/core/selfmetrics.js';
 import intercloud from '../../../src/sources/intercloud/index.js';
 import { version } from '../../../src/version.js';
@@ -73,6 +74,8 @@ export default async function (): Promise<Record<string, unknown>> {
       [intercloud],
       { env: {} },
     );
+    // As main.ts does; run.ts starts this process with the rest of the shipped heap flags.
+    limitHeapGrowth();
     const peaks = memoryPeaks();
     const firstStarted = performance.now();
     const exporter = await startExporter({ config, log: pino({ level: 'warn' }), host: '127.0.0.1', port: 0, startupJitterMs: 0 });

@@ -4,6 +4,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { destination, pino } from 'pino';
 import { startExporter } from '../../../src/app.js';
 import { parseConfig } from '../../../src/config/load.js';
+import { limitHeapGrowth } from '../../../src/heap.js';
 import intercloud from '../../../src/sources/intercloud/index.js';
 import type { ScenarioOptions } from '../run.js';
 import type { ScraperFigures, ScraperOptions } from '../scraper.js';
@@ -53,6 +54,8 @@ export default async function (options: ScenarioOptions): Promise<Record<string,
   const logFile = join(tmpdir(), `capacity-exporter-soak-${process.pid}.log`);
   // Production logs at info; to a file, so that stdout keeps the one JSON line of figures.
   const log = pino({ level: 'info' }, destination({ dest: logFile, sync: false }));
+  // As main.ts does; run.ts starts this process with the rest of the shipped heap flags.
+  limitHeapGrowth();
   try {
     const { sim } = simulator;
     const config = parseConfig(
