@@ -227,11 +227,11 @@ t.test('token failures are counted, not cached, and carry the error body', async
     tokenHandler: () => (fail ? { status: 400, body: { error: 'invalid_client' } } : { body: { access_token: store.issue({}).token, expires_in: 3600 } }),
   });
   const auth = new ClientCredentialsProvider({ ...base, clientId: 'c', clientSecret: 'wrong' });
-  const err = await auth.headers({}).catch((e: unknown) => e);
+  const err = await Promise.resolve(auth.headers({})).catch((e: unknown) => e);
   t.type(err, HttpError);
   t.match(err, { status: 400, route: 'token', body: { error: 'invalid_client' } });
   t.same(await tokenCounts(metrics), { failure: 1 });
-  await t.rejects(auth.headers({}), HttpError, 'the next call tries again');
+  await t.rejects(Promise.resolve(auth.headers({})), HttpError, 'the next call tries again');
   t.equal(calls.length, 2);
   t.same(await tokenCounts(metrics), { failure: 2 });
 
@@ -243,8 +243,8 @@ t.test('token failures are counted, not cached, and carry the error body', async
 t.test('a malformed token response is a failure with the JSON path', async (t) => {
   const { base, metrics } = await setup(t, { tokenHandler: () => ({ body: { token_type: 'Bearer', expires_in: '3600' } }) });
   const auth = new ClientCredentialsProvider({ ...base, clientId: 'c', clientSecret: 's' });
-  await t.rejects(auth.headers({}), ShapeError);
-  await t.rejects(auth.headers({}), /access_token/);
+  await t.rejects(Promise.resolve(auth.headers({})), ShapeError);
+  await t.rejects(Promise.resolve(auth.headers({})), /access_token/);
   t.same(await tokenCounts(metrics), { failure: 2 });
 });
 
@@ -420,12 +420,14 @@ t.test('a caller that aborts while the token is fetched does not cancel it for o
   });
   const auth = new ClientCredentialsProvider({ ...base, clientId: 'c', clientSecret: 's' });
   const ac = new AbortController();
-  const impatient = auth.headers({ signal: ac.signal });
+  const impatient = Promise.resolve(auth.headers({ signal: ac.signal }));
   const patient = auth.headers({});
   setTimeout(() => ac.abort(new Error('cycle cancelled')), 10);
   await t.rejects(impatient, /cycle cancelled/);
   t.same(await patient, { authorization: 'Bearer slow-token-1234' });
-  t.same(await auth.headers({}), { authorization: 'Bearer slow-token-1234' }, 'and the token is cached');
+  const cached = auth.headers({});
+  t.notOk(cached instanceof Promise, 'a cached token is given at once, without a promise per request');
+  t.same(cached, { authorization: 'Bearer slow-token-1234' }, 'and the token is cached');
   t.equal(calls.length, 1);
 });
 

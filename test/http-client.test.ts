@@ -607,6 +607,21 @@ t.test('metrics: per attempt, by route template, durations observed', async (t) 
   t.match(text, /capacity_exporter_upstream_request_duration_seconds_bucket\{le="\+Inf",source="test",target="t1",endpoint="\/items\/:id"\} 4/);
 });
 
+t.test('a request undici refuses before sending fails at once, counted once, and the client goes on', async (t) => {
+  const { sim, http, metrics } = await setup(t, { retries: 0 });
+  sim.route('GET', '/ok', () => ({ body: { ok: true } }));
+  // undici validates header values as it takes the request: the exchange ends inside its constructor.
+  const err = await http.request({ path: '/ok', route: '/refused', headers: { 'x-bad': 'a\r\nb' } }).catch((e: unknown) => e);
+  t.type(err, RequestError);
+  t.match(err, { code: 'network', route: '/refused' });
+  t.match(
+    await metrics.registry.getSingleMetricAsString('capacity_exporter_upstream_requests_total'),
+    /^capacity_exporter_upstream_requests_total\{source="test",target="t1",endpoint="\/refused",code="network"\} 1$/m,
+  );
+  t.equal((await durationCount(metrics, '/refused')).count, 1, 'one duration observed');
+  t.same((await http.request({ path: '/ok', route: '/ok' })).data, { ok: true }, 'the next request goes through');
+});
+
 t.test('the concurrency limit caps requests in flight', async (t) => {
   const { sim, http } = await setup(t, { concurrency: 3 });
   let inFlight = 0;

@@ -19,6 +19,8 @@ export interface ExchangeOptions {
   maxResponseBytes: number;
   /** For error messages. */
   route: string;
+  /** Called once, as the exchange ends and before `done` settles: the status as a string, or the error's code. */
+  onSettled?: (code: string) => void;
 }
 
 /**
@@ -66,6 +68,11 @@ export class Exchange implements Dispatcher.DispatchHandler {
     }
   }
 
+  /** Whether `done` has settled: it may have within the constructor, when the dispatcher refused the request. */
+  get isSettled(): boolean {
+    return this.settled;
+  }
+
   /** Milliseconds since the request was sent, while no response has begun; undefined once one has. */
   awaitingResponseMs(): number | undefined {
     return this.status === 0 && !this.settled ? performance.now() - this.sentAt : undefined;
@@ -108,6 +115,7 @@ export class Exchange implements Dispatcher.DispatchHandler {
     if (this.settled) return;
     this.settled = true;
     const body = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks, this.size);
+    this.opts.onSettled?.(String(this.status));
     this.resolve({ status: this.status, headers: this.headers, text: body.toString('utf8') });
   }
 
@@ -119,7 +127,9 @@ export class Exchange implements Dispatcher.DispatchHandler {
     if (this.settled) return;
     this.settled = true;
     this.chunks = [];
-    this.reject(this.reason ?? classify(err, this.opts.route));
+    const error = this.reason ?? classify(err, this.opts.route);
+    this.opts.onSettled?.(error.code);
+    this.reject(error);
   }
 }
 

@@ -72,6 +72,8 @@ export { HttpError, RequestError } from './http-errors.js';
 
 const RETRYABLE_ERRORS = new Set<RequestErrorCode>(['timeout', 'network']);
 
+const NO_HEADERS: Headers = Object.freeze({});
+
 /** One per target: a keep-alive pool, a request queue with its concurrency and rate, retries, metrics. */
 export class HttpClient {
   private readonly agent: Agent;
@@ -106,8 +108,47 @@ export class HttpClient {
     const call = new Call(req.route);
     const { signal } = req;
     if (signal) this.fanout.add(signal, call);
+    // The retry loop is written out here rather than in a method of its own: one async function per request, not two.
     try {
-      return await this.requestWithRetries<T>(req, call);
+      const url = this.resolve(req);
+      const deadline = req.deadline ?? Number.POSITIVE_INFINITY;
+      let authRetried = false;
+      let attempt = 0;
+      for (;;) {
+        // Headers are fetched once the request leaves the queue: a token fetched
+        // before a long wait in a backlog could expire before it is used.
+        let authHeaders: Headers = NO_HEADERS;
+        let outcome: RawResponse | RequestError;
+        try {
+          outcome = await this.enqueue(req, call, () => {
+            const got = req.auth ? req.auth.headers({ signal: req.signal }) : NO_HEADERS;
+            if (got instanceof Promise) return got.then((h) => this.attempt(url, req, call, (authHeaders = h), deadline));
+            authHeaders = got;
+            return this.attempt(url, req, call, got, deadline);
+          });
+        } catch (err) {
+          if (!(err instanceof RequestError)) throw err;
+          outcome = err;
+        }
+        if (!(outcome instanceof RequestError) && outcome.status === 401 && req.auth && !authRetried) {
+          req.auth.invalidate(authHeaders);
+          authRetried = true;
+          continue;
+        }
+        const retryable = outcome instanceof RequestError ? RETRYABLE_ERRORS.has(outcome.code) : outcome.status === 429 || outcome.status >= 500;
+        if (retryable && attempt < this.opts.retries) {
+          const hinted = outcome instanceof RequestError ? undefined : parseRetryAfter(outcome.headers['retry-after']);
+          const wait = hinted ?? backoffDelay(attempt, this.opts.retryBaseMs ?? 200, this.opts.retryMaxMs ?? 10_000);
+          if (Date.now() + wait < deadline) {
+            this.opts.log.debug({ ...this.labels, route: req.route, attempt, wait }, 'retrying upstream request');
+            attempt += 1;
+            await sleep(wait, req.signal);
+            continue;
+          }
+        }
+        if (outcome instanceof RequestError) throw outcome;
+        return this.finish<T>(outcome, req);
+      }
     } catch (err) {
       // Aborts surface from a backoff wait or a token wait as the signal's reason.
       if (signal?.aborted && !(err instanceof RequestError))
@@ -115,46 +156,6 @@ export class HttpClient {
       throw err;
     } finally {
       if (signal) this.fanout.remove(signal, call);
-    }
-  }
-
-  private async requestWithRetries<T>(req: RequestOptions, call: Call): Promise<JsonResponse<T>> {
-    const url = this.resolve(req);
-    const deadline = req.deadline ?? Number.POSITIVE_INFINITY;
-    let authRetried = false;
-    let attempt = 0;
-    for (;;) {
-      // Headers are fetched once the request leaves the queue: a token fetched
-      // before a long wait in a backlog could expire before it is used.
-      let authHeaders: Headers = {};
-      let outcome: RawResponse | RequestError;
-      try {
-        outcome = await this.enqueue(req, call, async () => {
-          if (req.auth) authHeaders = await req.auth.headers({ signal: req.signal });
-          return this.attempt(url, req, call, authHeaders, deadline);
-        });
-      } catch (err) {
-        if (!(err instanceof RequestError)) throw err;
-        outcome = err;
-      }
-      if (!(outcome instanceof RequestError) && outcome.status === 401 && req.auth && !authRetried) {
-        req.auth.invalidate(authHeaders);
-        authRetried = true;
-        continue;
-      }
-      const retryable = outcome instanceof RequestError ? RETRYABLE_ERRORS.has(outcome.code) : outcome.status === 429 || outcome.status >= 500;
-      if (retryable && attempt < this.opts.retries) {
-        const hinted = outcome instanceof RequestError ? undefined : parseRetryAfter(outcome.headers['retry-after']);
-        const wait = hinted ?? backoffDelay(attempt, this.opts.retryBaseMs ?? 200, this.opts.retryMaxMs ?? 10_000);
-        if (Date.now() + wait < deadline) {
-          this.opts.log.debug({ ...this.labels, route: req.route, attempt, wait }, 'retrying upstream request');
-          attempt += 1;
-          await sleep(wait, req.signal);
-          continue;
-        }
-      }
-      if (outcome instanceof RequestError) throw outcome;
-      return this.finish<T>(outcome, req);
     }
   }
 
@@ -227,6 +228,7 @@ export class HttpClient {
       headers['content-type'] = 'application/x-www-form-urlencoded';
     }
     const started = performance.now();
+    let timer: ReturnType<typeof setTimeout> | undefined;
     const exchange = new Exchange(this.agent, {
       origin: url.origin,
       path: url.path,
@@ -236,33 +238,25 @@ export class HttpClient {
       timeoutMs: this.opts.timeoutMs,
       maxResponseBytes: this.opts.maxResponseBytes,
       route: req.route,
+      // Told before `done` settles: no promise of its own per request.
+      onSettled: (code) => {
+        clearTimeout(timer);
+        call.exchange = undefined;
+        const metrics = this.routeMetrics(req.route);
+        metrics.duration.observe((performance.now() - started) / 1000);
+        let counter = metrics.requests.get(code);
+        if (!counter) metrics.requests.set(code, (counter = this.opts.metrics.upstreamRequests.labels({ ...this.labels, endpoint: req.route, code })));
+        counter.inc();
+      },
     });
+    if (exchange.isSettled) return exchange.done;
     call.exchange = exchange;
     // A caller's signal ends the attempt at its deadline (the scheduler's cycle
     // signal does); without one, the attempt keeps its own time.
-    const timer =
-      !req.signal && Number.isFinite(remaining)
-        ? setTimeout(() => exchange.abort(new RequestError('aborted', req.route, 'cycle deadline reached')), Math.min(remaining, 2 ** 31 - 1))
-        : undefined;
-    const settle = (code: string) => {
-      clearTimeout(timer);
-      call.exchange = undefined;
-      const metrics = this.routeMetrics(req.route);
-      metrics.duration.observe((performance.now() - started) / 1000);
-      let counter = metrics.requests.get(code);
-      if (!counter) metrics.requests.set(code, (counter = this.opts.metrics.upstreamRequests.labels({ ...this.labels, endpoint: req.route, code })));
-      counter.inc();
-    };
-    return exchange.done.then(
-      (res) => {
-        settle(String(res.status));
-        return res;
-      },
-      (err: unknown) => {
-        settle(err instanceof RequestError ? err.code : 'network');
-        throw err;
-      },
-    );
+    if (!req.signal && Number.isFinite(remaining)) {
+      timer = setTimeout(() => exchange.abort(new RequestError('aborted', req.route, 'cycle deadline reached')), Math.min(remaining, 2 ** 31 - 1));
+    }
+    return exchange.done;
   }
 
   /** prom-client children by route (and code): the label lookups cost more than the updates. */

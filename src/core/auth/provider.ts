@@ -9,7 +9,8 @@ export interface AuthContext {
 
 /** Supplies the headers that authenticate a request to one upstream. */
 export interface AuthProvider {
-  headers(ctx: AuthContext): Promise<Headers>;
+  /** At once while a fresh token is at hand (the case of nearly every request); a promise when one must be fetched first. */
+  headers(ctx: AuthContext): Headers | Promise<Headers>;
   /** Called after a 401 with the headers that were refused; a newer token is kept. */
   invalidate(refused: Headers): void;
 }
@@ -47,8 +48,12 @@ export abstract class CachedTokenProvider implements AuthProvider {
   /** Fetches a new token; `previous` is the token being replaced, for refresh-token flows. */
   protected abstract fetchToken(previous: Token | undefined): Promise<Token>;
 
-  async headers(ctx: AuthContext): Promise<Headers> {
+  headers(ctx: AuthContext): Headers | Promise<Headers> {
     if (this.token && this.now() < this.refreshAt) return this.token.headers;
+    return this.fetched(ctx);
+  }
+
+  private async fetched(ctx: AuthContext): Promise<Headers> {
     this.inflight ??= this.refresh().finally(() => {
       this.inflight = undefined;
     });

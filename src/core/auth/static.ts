@@ -10,8 +10,8 @@ export class StaticTokenProvider implements AuthProvider {
     this.value = { [header.toLowerCase()]: `${prefix}${token}` };
   }
 
-  headers(): Promise<Headers> {
-    return Promise.resolve(this.value);
+  headers(): Headers {
+    return this.value;
   }
 
   invalidate(): void {}
@@ -19,8 +19,8 @@ export class StaticTokenProvider implements AuthProvider {
 
 /** A target without authentication. */
 export class NoAuth implements AuthProvider {
-  headers(): Promise<Headers> {
-    return Promise.resolve({});
+  headers(): Headers {
+    return {};
   }
 
   invalidate(): void {}

@@ -119,11 +119,17 @@ export class IntercloudClient {
 
   /** Runs a timeserie metric over [start, end]; undefined when the window holds no non-null point. */
   async latest(irn: string, metric: string, window: { start: string; end: string }, scope: string | undefined, ctx: RequestScope): Promise<Point | undefined> {
-    const data = await this.get(`/metrics/query/irn/${encodeIrn(irn)}/${encodeURIComponent(metric)}/run`, '/metrics/query/irn/:irn/:metric/run', ctx, scope, {
-      'start-d': window.start,
-      'end-d': window.end,
+    // Seventy thousand of these a cycle: the request is made here rather than through get(), one promise fewer each.
+    const res = await this.http.request({
+      path: `/metrics/query/irn/${encodeIrn(irn)}/${encodeURIComponent(metric)}/run`,
+      route: '/metrics/query/irn/:irn/:metric/run',
+      query: { 'start-d': window.start, 'end-d': window.end },
+      headers: scope === undefined ? undefined : { [SCOPE_HEADER]: scope },
+      auth: this.auth,
+      signal: ctx.signal,
+      deadline: ctx.deadline,
     });
-    return latestPoint(data);
+    return latestPoint(res.data);
   }
 
   private async get(path: string, route: string, ctx: RequestScope, scope?: string, query?: Record<string, string>): Promise<unknown> {
