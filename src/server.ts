@@ -105,6 +105,15 @@ function routes<S extends HttpServer | HttpsServer>(app: FastifyInstance<S>, dep
 }
 
 /**
+ * The self-metrics are compressed again on every scrape. With zlib's defaults
+ * each scrape allocates and frees about 256 kB of window and hash tables,
+ * ten times a second under a Prometheus pair, and that churn fragments the C
+ * heap. These tables take about 30 kB. On 55 kB of self-metrics the answer is
+ * 4.3 kB instead of 3.7 kB.
+ */
+const SELF_GZIP = { level: 1, memLevel: 4, windowBits: 12 } as const;
+
+/**
  * Writes the cached text of every source kind, then the live self-metrics.
  * Gzip answers are concatenated gzip members (RFC 1952 allows it, Prometheus
  * reads it), so the cached kinds are never compressed again per scrape.
@@ -114,7 +123,7 @@ async function serveMetrics(req: FastifyRequest, reply: FastifyReply, deps: Serv
   const useGzip = /\bgzip\b/.test(req.headers['accept-encoding'] ?? '');
   const cached = deps.store.cached();
   const chunks = useGzip
-    ? [...cached.map((c) => c.gzip).filter((b) => b.length), gzipSync(self)]
+    ? [...cached.map((c) => c.gzip).filter((b) => b.length), gzipSync(self, SELF_GZIP)]
     : [...(await Promise.all(cached.map((c) => c.plain()))), self];
   const length = chunks.reduce((n, c) => n + c.length, 0);
   reply.hijack();

@@ -96,13 +96,13 @@ t.test('StaticTokenProvider: bearer by default, any header and prefix, never inv
   const { sim, http, logText, log } = await setup(t);
   const secret = 'static-secret-0123456789';
   const auth = new StaticTokenProvider(secret);
-  t.same(await auth.headers(), { authorization: `Bearer ${secret}` });
+  t.same(auth.headers(), { authorization: `Bearer ${secret}` }, 'given at once, no promise');
   auth.invalidate();
-  t.same(await auth.headers(), { authorization: `Bearer ${secret}` }, 'a static token survives invalidate');
+  t.same(auth.headers(), { authorization: `Bearer ${secret}` }, 'a static token survives invalidate');
 
   const keyed = new StaticTokenProvider('key-abcdef', 'X-Auth-Token', '');
-  t.same(await keyed.headers(), { 'x-auth-token': 'key-abcdef' }, 'header name lower-cased, no prefix');
-  t.same(await new NoAuth().headers(), {});
+  t.same(keyed.headers(), { 'x-auth-token': 'key-abcdef' }, 'header name lower-cased, no prefix');
+  t.same(new NoAuth().headers(), {});
 
   sim.route('GET', '/echo', (req) => ({ body: { authorization: req.headers.authorization, key: req.headers['x-auth-token'] } }));
   t.same((await http.request({ path: '/echo', route: '/echo', auth })).data, { authorization: `Bearer ${secret}` });
@@ -201,13 +201,13 @@ t.test('single-flight: 20 concurrent callers, one token request', async (t) => {
     },
   });
   const auth = new ClientCredentialsProvider({ ...base, clientId: 'c', clientSecret: 's' });
-  const all = await Promise.all(Array.from({ length: 20 }, () => auth.headers({})));
+  const all = await Promise.all(Array.from({ length: 20 }, () => Promise.resolve(auth.headers({}))));
   t.equal(calls.length, 1, 'one token request');
   t.equal(new Set(all.map((h) => h.authorization)).size, 1, 'everyone got the same token');
   t.same(await tokenCounts(metrics), { success: 1 });
 
   auth.invalidate(all[0]!);
-  const again = await Promise.all(Array.from({ length: 20 }, () => auth.headers({})));
+  const again = await Promise.all(Array.from({ length: 20 }, () => Promise.resolve(auth.headers({}))));
   t.equal(calls.length, 2, 'one more after an invalidation, however many wait');
   t.not(again[0]!.authorization, all[0]!.authorization);
 });

@@ -19,7 +19,11 @@ export interface ExchangeOptions {
   maxResponseBytes: number;
   /** For error messages. */
   route: string;
-  /** Called once, as the exchange ends and before `done` settles: the status as a string, or the error's code. */
+  /**
+   * Called once as the exchange ends, with the status as a string or the
+   * error's code. It runs after `done` has settled, so a throw here cannot
+   * leave `done` pending, and before any code awaiting `done` resumes.
+   */
   onSettled?: (code: string) => void;
 }
 
@@ -115,8 +119,8 @@ export class Exchange implements Dispatcher.DispatchHandler {
     if (this.settled) return;
     this.settled = true;
     const body = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks, this.size);
-    this.opts.onSettled?.(String(this.status));
     this.resolve({ status: this.status, headers: this.headers, text: body.toString('utf8') });
+    this.opts.onSettled?.(String(this.status));
   }
 
   onResponseError(_controller: Dispatcher.DispatchController, err: Error): void {
@@ -128,8 +132,8 @@ export class Exchange implements Dispatcher.DispatchHandler {
     this.settled = true;
     this.chunks = [];
     const error = this.reason ?? classify(err, this.opts.route);
-    this.opts.onSettled?.(error.code);
     this.reject(error);
+    this.opts.onSettled?.(error.code);
   }
 }
 

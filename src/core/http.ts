@@ -238,7 +238,7 @@ export class HttpClient {
       timeoutMs: this.opts.timeoutMs,
       maxResponseBytes: this.opts.maxResponseBytes,
       route: req.route,
-      // Told before `done` settles: no promise of its own per request.
+      // Called as `done` settles, before its awaiters resume: no promise of its own per request.
       onSettled: (code) => {
         clearTimeout(timer);
         call.exchange = undefined;
