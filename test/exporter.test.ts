@@ -86,15 +86,16 @@ t.test('a whole failed cycle keeps every series and sets success to 0', async (t
 });
 
 t.test('stale series vanish after maxStaleness', async (t) => {
-  const { up, exporter } = await setup(t, { collection: { maxStaleness: '150ms' } });
+  // A second of staleness: a loaded machine can take a few hundred ms between the ready cycle and the next.
+  const { up, exporter } = await setup(t, { collection: { maxStaleness: '1s' } });
   up.sim.faults.failPaths = [{ pattern: /^\/items\/1$/, status: 500 }];
   await exporter.runCycle('fake', 'f1');
   t.equal(find((await scrape(exporter.url)).samples, 'fake_item_value', { item_id: '1' }).length, 1, 'still fresh');
-  await delay(200);
+  await delay(1100);
   await exporter.runCycle('fake', 'f1');
   t.equal(find((await scrape(exporter.url)).samples, 'fake_item_value', { item_id: '1' }).length, 0, 'stale, gone');
   up.sim.faults.failPaths = [{ pattern: /^\/items$/, status: 500 }];
-  await delay(200);
+  await delay(1100);
   await exporter.runCycle('fake', 'f1');
   t.equal(find((await scrape(exporter.url)).samples, 'fake_item_value').length, 0, 'whole failure past staleness drops all');
 });
