@@ -12,8 +12,8 @@ import { setFlagsFromString } from 'node:v8';
  *
  * The young generation is sized when the heap is created, so only the node
  * command line (or NODE_OPTIONS, which allows this flag) can set it. The
- * image, the systemd unit, `npm start` and the bin's shebang all carry
- * HEAP_NODE_OPTIONS. The growth of the old generation is read at every full
+ * image, the systemd unit, the Kubernetes manifests, `npm start` and the
+ * bin's shebang all carry HEAP_NODE_OPTIONS. The growth of the old generation is read at every full
  * collection, so the daemon sets it itself.
  */
 export const SEMI_SPACE_MB = 16;
