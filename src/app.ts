@@ -63,14 +63,7 @@ export async function startExporter(opts: ExporterOptions): Promise<Exporter> {
       log,
       current: config,
       setServerAuth: (a) => auth.set(a),
-      web: web && {
-        load: () => (webFile ? loadWebConfig(webFile) : web.config),
-        get config() {
-          return web.config;
-        },
-        tlsChanged: (next) => web.tlsChanged(next),
-        update: (next) => web.update(next),
-      },
+      web: web && { load: () => (webFile ? loadWebConfig(webFile) : web.config), security: web },
     });
   const reload = async (trigger: string): Promise<ReloadOutcome> => {
     if (!reloader) return { ok: false, problems: ['this exporter was not started from a config file it could read again'] };

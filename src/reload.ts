@@ -4,7 +4,7 @@ import type { SelfMetrics } from './core/selfmetrics.js';
 import type { Logger } from './log.js';
 import { asksPassword, usersInOnePlace } from './server-auth.js';
 import type { TargetChanges, TargetSet } from './targets.js';
-import { WebConfigError, type WebConfig } from './web/index.js';
+import { WebConfigError, type WebConfig, type WebSecurity } from './web/index.js';
 
 /** Reads the configuration again from where it came from (the file, the environment, the command line). */
 export type ConfigLoader = () => Config;
@@ -23,12 +23,7 @@ export interface ReloaderDeps {
   /** The --web.config.file, read again with the configuration and refused with it. */
   web?: {
     load(): WebConfig;
-    /** The web config in force. */
-    readonly config: WebConfig;
-    /** Whether `next` has TLS settings that only a restart can apply. */
-    tlsChanged(next: WebConfig): boolean;
-    /** Takes its users, headers and rate limit at once. */
-    update(next: WebConfig): void;
+    security: Pick<WebSecurity, 'config' | 'tlsChanged' | 'update'>;
   };
 }
 
@@ -70,7 +65,7 @@ export class Reloader {
       return this.refuse(trigger, [`applying the targets failed: ${(err as Error).message}`]);
     }
     // After the targets, so that a failure above leaves the running auth as it was; no await between the two.
-    if (web && nextWeb) web.update(nextWeb);
+    if (web && nextWeb) web.security.update(nextWeb);
     this.deps.setServerAuth(next.server.auth);
     this.current = next;
     metrics.reloadSuccessful.set(1);
@@ -95,13 +90,14 @@ export class Reloader {
    */
   private authProblems(next: Config, nextWeb: WebConfig | undefined): string[] {
     const { web } = this.deps;
-    const problems = usersInOnePlace(next.server.auth, (nextWeb ?? web?.config)?.users.size ?? 0);
-    if (web && nextWeb && web.tlsChanged(nextWeb)) {
+    const running = web?.security.config;
+    const problems = usersInOnePlace(next.server.auth, (nextWeb ?? running)?.users.size ?? 0);
+    if (web && nextWeb && web.security.tlsChanged(nextWeb)) {
       problems.push(
         'web config: tls_server_config: its settings apply only when the exporter starts (the certificate and key files themselves are followed); restart the exporter, or put the running settings back',
       );
     }
-    if (asksPassword(this.current.server.auth, web?.config) && !asksPassword(next.server.auth, nextWeb ?? web?.config)) {
+    if (asksPassword(this.current.server.auth, running) && !asksPassword(next.server.auth, nextWeb ?? running)) {
       problems.push('the new configuration asks for no password where the running one does; removing authentication takes a restart');
     }
     return problems;

@@ -50,14 +50,17 @@ function digest(value: string): Buffer {
   return createHash('sha256').update(value).digest();
 }
 
+/** Whether server.auth sets a bearer token or a basic-auth user. */
+function configured(auth: ServerConfig['auth']): boolean {
+  return Boolean(auth.bearerToken || auth.basic.username);
+}
+
 /** Basic auth comes from one place: the web config's bcrypt users or the config's server.auth. */
 export function usersInOnePlace(auth: ServerConfig['auth'], webUsers: number): string[] {
-  return webUsers > 0 && (auth.bearerToken || auth.basic.username)
-    ? ['server.auth: the --web.config.file already sets basic_auth_users; give the users in one place only']
-    : [];
+  return webUsers > 0 && configured(auth) ? ['server.auth: the --web.config.file already sets basic_auth_users; give the users in one place only'] : [];
 }
 
 /** Whether the exporter's endpoint asks for a password: server.auth, or the web config's users. */
 export function asksPassword(auth: ServerConfig['auth'], web: WebConfig | undefined): boolean {
-  return Boolean(auth.bearerToken || auth.basic.username || web?.users.size);
+  return configured(auth) || Boolean(web?.users.size);
 }
