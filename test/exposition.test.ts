@@ -15,6 +15,16 @@ t.test('values and label escaping', async (t) => {
   t.equal(escapeLabelValue('plain ünïcode'), 'plain ünïcode');
 });
 
+t.test('a part keeps each series once, whatever the order of its names and duplicates', async (t) => {
+  const x = (k: string, value: number) => ({ name: 'x', labels: { k }, value });
+  const y = (k: string, value: number) => ({ name: 'y', labels: { k }, value });
+  const part = renderPart([x('1', 1), y('1', 2), x('2', 3), y('1', 4), x('1', 5), x('3', 6), x('2', 7), y('2', 8)], 't');
+  t.same(part.names, ['x', 'y']);
+  t.same(part.texts, ['x{target="t",k="1"} 1\nx{target="t",k="2"} 3\nx{target="t",k="3"} 6\n', 'y{target="t",k="1"} 2\ny{target="t",k="2"} 8\n']);
+  t.equal(part.series, 5);
+  t.same(part.invalid, []);
+});
+
 t.test('families are contiguous across targets, duplicates within a part written once, bad names dropped', async (t) => {
   const partA1 = renderPart(
     [

@@ -32,13 +32,30 @@ export function formatValue(value: number): string {
 /**
  * The samples of one part as text lines by metric name, rendered as soon as
  * the part is produced, so that the work is spread over the cycle and a swap
- * only concatenates.
+ * only concatenates. Two parallel arrays rather than a Map: a part lives a
+ * whole cycle, hundreds of thousands of them at scale, and every object it
+ * holds is copied by the young-generation collector on its way to the old one.
  */
 export interface RenderedPart {
-  byName: Map<string, string>;
+  /** Metric names, each once. */
+  names: string[];
+  /** The lines of `names[i]`, joined. */
+  texts: string[];
   series: number;
   /** Samples dropped because their name or a label name is not valid in the text format. */
-  invalid: string[];
+  invalid: readonly string[];
+}
+
+const NONE_INVALID: readonly string[] = Object.freeze([]);
+
+/** One metric name's lines while a part is rendered. */
+interface NameLines {
+  name: string;
+  head: string;
+  lines: string[];
+  /** Label texts seen, made on the name's second line: most names of a part have one. */
+  seen?: Set<string>;
+  first: string;
 }
 
 const validNames = new Set<string>();
@@ -68,11 +85,13 @@ function validName(name: string): boolean {
  */
 export function renderPart(samples: readonly Sample[], target: string): RenderedPart {
   const targetLabel = `{target="${escapeLabelValue(target)}"`;
-  const byName = new Map<string, { head: string; lines: string[]; seen: Set<string> }>();
-  const invalid: string[] = [];
+  // A part has a handful of names, met in runs: a scan from the last one beats a Map.
+  const entries: NameLines[] = [];
+  let invalid: string[] | undefined;
   let series = 0;
   let lastLabels: Labels | undefined;
   let lastText: string | undefined;
+  let entry: NameLines | undefined;
   for (const s of samples) {
     let text: string | undefined;
     if (s.labels === lastLabels) {
@@ -90,22 +109,38 @@ export function renderPart(samples: readonly Sample[], target: string): Rendered
       lastLabels = s.labels;
       lastText = text;
     }
-    let entry = byName.get(s.name);
-    if (!entry && text !== undefined && validName(s.name)) {
-      byName.set(s.name, (entry = { head: s.name + targetLabel, lines: [], seen: new Set() }));
-    }
-    if (text === undefined || !entry) {
+    if (entry?.name !== s.name) entry = find(entries, s.name);
+    if (text === undefined || (!entry && !validName(s.name))) {
+      invalid ??= [];
       if (invalid.length < 10) invalid.push(`${s.name}${JSON.stringify(s.labels)}`);
       continue;
     }
-    if (entry.seen.has(text)) continue;
-    entry.seen.add(text);
+    if (!entry) {
+      entry = { name: s.name, head: s.name + targetLabel, lines: [], first: text };
+      entries.push(entry);
+    } else if (entry.seen) {
+      if (entry.seen.has(text)) continue;
+      entry.seen.add(text);
+    } else {
+      if (entry.first === text) continue;
+      entry.seen = new Set([entry.first, text]);
+    }
     entry.lines.push(entry.head + text + '} ' + formatValue(s.value) + '\n');
     series += 1;
   }
-  const out = new Map<string, string>();
-  for (const [name, e] of byName) out.set(name, e.lines.length === 1 ? flatten(e.lines[0]!) : e.lines.join(''));
-  return { byName: out, series, invalid };
+  const names = new Array<string>(entries.length);
+  const texts = new Array<string>(entries.length);
+  for (let i = 0; i < entries.length; i++) {
+    const e = entries[i]!;
+    names[i] = e.name;
+    texts[i] = e.lines.length === 1 ? flatten(e.lines[0]!) : e.lines.join('');
+  }
+  return { names, texts, series, invalid: invalid ?? NONE_INVALID };
+}
+
+function find(entries: readonly NameLines[], name: string): NameLines | undefined {
+  for (let i = entries.length - 1; i >= 0; i--) if (entries[i]!.name === name) return entries[i];
+  return undefined;
 }
 
 /**
@@ -128,10 +163,11 @@ export function renderTarget(parts: Iterable<RenderedPart>): RenderedTarget {
   let series = 0;
   for (const part of parts) {
     series += part.series;
-    for (const [name, text] of part.byName) {
+    for (let i = 0; i < part.names.length; i++) {
+      const name = part.names[i]!;
       const list = byName.get(name);
-      if (list) list.push(text);
-      else byName.set(name, [text]);
+      if (list) list.push(part.texts[i]!);
+      else byName.set(name, [part.texts[i]!]);
     }
   }
   return { byName, series };

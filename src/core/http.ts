@@ -172,7 +172,7 @@ export class HttpClient {
     if (call.reason) return Promise.reject(call.reason);
     return new Promise<R>((resolve, reject) => {
       call.interrupt = reject;
-      const work = req.queue === false ? fn() : this.queue.add<R>(fn, { ticket: call });
+      const work = req.queue === false ? fn() : this.queue.add<R>(fn, { ticket: call, id: req.route });
       work.then(resolve, reject);
     });
   }
@@ -199,7 +199,7 @@ export class HttpClient {
     } else {
       if (!this.base) throw new Error(`${req.route}: no baseUrl configured`);
       origin = this.base.origin;
-      path = this.base.path + '/' + (req.path ?? '').replace(/^\/+/, '');
+      path = this.base.path + '/' + withoutLeadingSlashes(req.path ?? '');
       // Callers encode their path segments; anything else goes through URL's own normalisation.
       if (UNSAFE_PATH.test(path)) {
         const url = new URL(path, origin);
@@ -278,6 +278,13 @@ interface RouteMetrics {
 /** Bytes a request path may hold as they are; anything else (spaces, non-ASCII) needs encoding. */
 const UNSAFE_PATH = /[^!-~]/;
 const NOT_BLANK = /\S/;
+
+/** A scan, not a regular expression: it runs on every request path. */
+function withoutLeadingSlashes(path: string): string {
+  let i = 0;
+  while (path.charCodeAt(i) === 47) i++;
+  return i === 0 ? path : path.slice(i);
+}
 
 /** Values URL-encoded, arrays as repeated keys, undefined and null left out. */
 function encodeQuery(query: RequestOptions['query']): string {

@@ -23,7 +23,7 @@ export function benchCollector(source: Source, raw: Record<string, unknown>, dep
 
 /** The series a cycle rendered, read back from their text. */
 export function renderedSamples(result: CycleResult): ParsedSample[] {
-  return result.parts.flatMap((p) => ('rendered' in p ? [...p.rendered.byName.values()].flatMap(parseExposition) : []));
+  return result.parts.flatMap((p) => ('rendered' in p ? p.rendered.texts.flatMap(parseExposition) : []));
 }
 
 /** Series a cycle rendered, counted. */

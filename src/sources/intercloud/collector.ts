@@ -3,7 +3,8 @@ import { HttpError } from '../../core/http.js';
 import { CycleResult, type Sample } from '../../core/series.js';
 import type { Collector, CollectorDeps, CycleContext } from '../../core/source.js';
 import { toBytesPerSecond } from '../../core/units.js';
-import { IntercloudClient, type Group, type Point } from './client.js';
+import { IntercloudClient, type Group } from './client.js';
+import type { Point } from './run-answer.js';
 import type { IntercloudTarget } from './config.js';
 import { Discovery, type CapacitiesReading, type GroupEntry, type OrgNode } from './discovery.js';
 import * as f from './families.js';
@@ -14,8 +15,8 @@ interface GroupRun {
   org: OrgNode;
   key: string;
   group: Group;
-  /** Samples per region, in the order of the group's regions. */
-  values: Sample[][];
+  /** Samples per region, in the order of the group's regions; none for a region without a point. */
+  values: Array<Sample[] | undefined>;
   pending: number;
   error?: unknown;
 }
@@ -103,7 +104,11 @@ export class IntercloudCollector implements Collector {
       run.pending -= 1;
       if (run.pending > 0) return;
       if (run.error !== undefined) result.fail(run.key, run.error);
-      else result.ok(run.key, groupInfo(run.org, run.group).concat(...run.values.filter(Boolean)));
+      else {
+        const all = groupInfo(run.org, run.group);
+        for (const values of run.values) if (values) all.push(...values);
+        result.ok(run.key, all);
+      }
       // Every query of the cycle still points at its group: let the samples go
       // now they are text, and empty the array rather than drop it, since a
       // minor GC keeps alive whatever an old array points at, dead or not.
