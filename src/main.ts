@@ -6,7 +6,7 @@ import { runOnce, UnknownTargetError } from './cli/once.js';
 import { DEFAULT_CONFIG, USAGE } from './cli/usage.js';
 import { exampleConfig } from './config/example.js';
 import { ConfigError, loadConfigFile, type Config } from './config/load.js';
-import { HEAP_NODE_OPTIONS, limitHeapGrowth, youngGenerationSized } from './heap.js';
+import { exposedGc, HEAP_NODE_OPTIONS, limitHeapGrowth, SwapCollector, youngGenerationSized } from './heap.js';
 import { createLogger, type LogFormat } from './log.js';
 import { usersInOnePlace } from './server-auth.js';
 import { sources } from './sources/registry.js';
@@ -95,7 +95,13 @@ async function run(args: string[]): Promise<void> {
       `node was started without ${HEAP_NODE_OPTIONS}: its young generation can take about 100 MB more memory; set NODE_OPTIONS=${HEAP_NODE_OPTIONS} (the image and the systemd unit do)`,
     );
   }
-  const exporter = await startExporter({ config, reload: loadFile, web: web && createWebSecurity(web, log), log });
+  const exporter = await startExporter({
+    config,
+    reload: loadFile,
+    web: web && createWebSecurity(web, log),
+    log,
+    swapCollector: new SwapCollector(exposedGc()),
+  });
 
   let stopping = false;
   const stop = (signal: string) => {

@@ -3,7 +3,7 @@ import { availableParallelism, loadavg } from 'node:os';
 import { pino } from 'pino';
 import { startExporter, type Exporter } from '../../../src/app.js';
 import { parseConfig } from '../../../src/config/load.js';
-import { limitHeapGrowth } from '../../../src/heap.js';
+import { exposedGc, limitHeapGrowth, SwapCollector } from '../../../src/heap.js';
 import type { SelfMetrics } from '../../../src/core/selfmetrics.js';
 import intercloud from '../../../src/sources/intercloud/index.js';
 import { version } from '../../../src/version.js';
@@ -78,7 +78,14 @@ export default async function (): Promise<Record<string, unknown>> {
     limitHeapGrowth();
     const peaks = memoryPeaks();
     const firstStarted = performance.now();
-    const exporter = await startExporter({ config, log: pino({ level: 'warn' }), host: '127.0.0.1', port: 0, startupJitterMs: 0 });
+    const exporter = await startExporter({
+      config,
+      log: pino({ level: 'warn' }),
+      host: '127.0.0.1',
+      port: 0,
+      startupJitterMs: 0,
+      swapCollector: new SwapCollector(exposedGc()),
+    });
     try {
       await exporter.ready();
       const firstCycle = (performance.now() - firstStarted) / 1000;
