@@ -89,6 +89,14 @@ const cases: Array<[string, unknown, { time: number; value: number } | undefined
   ],
 ];
 
+t.test('the stamp parsed last is reused only for the same stamp', async (t) => {
+  t.same(latestPoint(answer(serie([[T1, 1]]))), { time: ms(T1), value: 1 }, 'first read');
+  t.same(latestPoint(answer(serie([[T1, 2]]))), { time: ms(T1), value: 2 }, 'the same stamp again');
+  t.same(latestPoint(answer(serie([[T2, 3]]))), { time: ms(T2), value: 3 }, 'a new stamp gets its own time');
+  t.throws(() => latestPoint(answer(serie([['2024-13-01T00:00:00Z', 4]]))), /is not a timestamp/, 'a bad stamp after a good one');
+  t.same(latestPoint(answer(serie([[T2, 5]]))), { time: ms(T2), value: 5 }, 'and a good one after the bad one');
+});
+
 t.test('the newest point of a /run answer, or the JSON path of what is wrong', async (t) => {
   for (const [name, body, want] of cases) {
     if (want instanceof RegExp) t.throws(() => latestPoint(body), want, name);

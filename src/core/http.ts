@@ -1,6 +1,6 @@
 import { Agent } from 'undici';
 import PQueue from 'p-queue';
-import type { Counter, Histogram } from 'prom-client';
+import type { Histogram } from 'prom-client';
 import type { Logger } from '../log.js';
 import type { SelfMetrics } from './selfmetrics.js';
 import type { AuthProvider, Headers } from './auth/provider.js';
@@ -9,6 +9,7 @@ import { AbortFanout, type Cancellable } from './abort-fanout.js';
 import { Exchange, type RawResponse } from './exchange.js';
 import { HttpError, RequestError, type RequestErrorCode } from './http-errors.js';
 import { toError } from './series.js';
+import type { RequestTally } from './request-tally.js';
 import { RequestFifo, type QueueTicket, type RequestQueueOptions } from './request-fifo.js';
 
 export type QueryValue = string | number | boolean | undefined | null | Array<string | number>;
@@ -81,10 +82,12 @@ export class HttpClient {
   private readonly fanout = new AbortFanout();
   private readonly base?: { origin: string; path: string };
   private readonly labels: { source: string; target: string };
-  private readonly routes = new Map<string, RouteMetrics>();
+  private readonly durations = new Map<string, Histogram.Internal<'source' | 'target' | 'endpoint'>>();
+  private readonly tally: RequestTally;
 
   constructor(private readonly opts: HttpClientOptions) {
     this.labels = { source: opts.source, target: opts.target };
+    this.tally = opts.metrics.requestTally(opts.source, opts.target);
     if (opts.baseUrl) {
       const base = new URL(opts.baseUrl);
       this.base = { origin: base.origin, path: base.pathname.replace(/\/+$/, '') };
@@ -162,6 +165,7 @@ export class HttpClient {
   /** Callers abort their signals first (the scheduler does on shutdown), so no queued request is left waiting. */
   async close(): Promise<void> {
     await this.agent.close();
+    this.opts.metrics.releaseTally(this.tally);
   }
 
   /**
@@ -242,11 +246,8 @@ export class HttpClient {
       onSettled: (code) => {
         clearTimeout(timer);
         call.exchange = undefined;
-        const metrics = this.routeMetrics(req.route);
-        metrics.duration.observe((performance.now() - started) / 1000);
-        let counter = metrics.requests.get(code);
-        if (!counter) metrics.requests.set(code, (counter = this.opts.metrics.upstreamRequests.labels({ ...this.labels, endpoint: req.route, code })));
-        counter.inc();
+        this.duration(req.route).observe((performance.now() - started) / 1000);
+        this.tally.count(req.route, code);
       },
     });
     if (exchange.isSettled) return exchange.done;
@@ -259,20 +260,12 @@ export class HttpClient {
     return exchange.done;
   }
 
-  /** prom-client children by route (and code): the label lookups cost more than the updates. */
-  private routeMetrics(route: string): RouteMetrics {
-    let metrics = this.routes.get(route);
-    if (!metrics) {
-      metrics = { duration: this.opts.metrics.upstreamDuration.labels({ ...this.labels, endpoint: route }), requests: new Map() };
-      this.routes.set(route, metrics);
-    }
-    return metrics;
+  /** prom-client's duration child of a route, made once: the label lookup costs more than the update. */
+  private duration(route: string): Histogram.Internal<'source' | 'target' | 'endpoint'> {
+    let child = this.durations.get(route);
+    if (!child) this.durations.set(route, (child = this.opts.metrics.upstreamDuration.labels({ ...this.labels, endpoint: route })));
+    return child;
   }
-}
-
-interface RouteMetrics {
-  duration: Histogram.Internal<'source' | 'target' | 'endpoint'>;
-  requests: Map<string, Counter.Internal>;
 }
 
 /** Bytes a request path may hold as they are; anything else (spaces, non-ASCII) needs encoding. */

@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { RequestTally } from './request-tally.js';
 import type { TokenObserver } from './source.js';
 
 const BACKGROUND = 'Collected in the background every interval of the target.';
@@ -49,11 +50,16 @@ export class SelfMetrics {
     labelNames: ['source', 'target'] as const,
     registers: [this.registry],
   });
-  readonly upstreamRequests = new Counter({
+  /** The HTTP clients' counts of upstream attempts, read into upstreamRequests whenever it is read. */
+  private readonly tallies = new Map<RequestTally, { source: string; target: string }>();
+  readonly upstreamRequests: Counter<'source' | 'target' | 'endpoint' | 'code'> = new Counter({
     name: 'capacity_exporter_upstream_requests_total',
     help: 'HTTP requests to upstream APIs, by route template and status code (or error class).',
     labelNames: ['source', 'target', 'endpoint', 'code'] as const,
     registers: [this.registry],
+    collect: () => {
+      for (const tally of this.tallies.keys()) this.drain(tally);
+    },
   });
   readonly upstreamDuration = new Histogram({
     name: 'capacity_exporter_upstream_request_duration_seconds',
@@ -134,6 +140,25 @@ export class SelfMetrics {
         metric.remove(own);
       }
     }
+  }
+
+  /** Where a target's HTTP client counts its attempts, until `releaseTally`. */
+  requestTally(source: string, target: string): RequestTally {
+    const tally = new RequestTally();
+    this.tallies.set(tally, { source, target });
+    return tally;
+  }
+
+  /** Counts what the tally still holds; it counts no more after this (its client is closed). */
+  releaseTally(tally: RequestTally): void {
+    this.drain(tally);
+    this.tallies.delete(tally);
+  }
+
+  private drain(tally: RequestTally): void {
+    const labels = this.tallies.get(tally);
+    if (!labels) return;
+    tally.drain((endpoint, code, n) => this.upstreamRequests.inc({ ...labels, endpoint, code }, n));
   }
 
   /** What a target's token providers report to: its token request counter. */

@@ -6,8 +6,10 @@ import { IntercloudSimulator, type IntercloudSimOptions } from '../../src/simula
  * The floor the exporter's per-query CPU is compared with: the InterCloud
  * /run queries of one cycle sent with undici alone, in a process of its own,
  * against the benchmark's simulator. The same paths, headers, timeouts,
- * pool and concurrency as the exporter's, each answer gathered and
- * JSON-parsed, nothing else. The query list comes from a copy of the
+ * pool and concurrency as the exporter's; of each answer, the status read
+ * (as any client must; undici gives it with the headers, parsed) and the
+ * body gathered and JSON-parsed, nothing else. An answer other than 200
+ * counts as failed. The query list comes from a copy of the
  * simulator's world (the same seed makes the same world), never listening.
  *
  * argv[2]: JSON of BareLoopOptions. Prints one JSON line of BareLoopFigures.
@@ -68,12 +70,15 @@ let failed = 0;
 function query(q: Query): Promise<void> {
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
+    let status = 0;
     const handler: Dispatcher.DispatchHandler = {
       // undici tells the handler API apart from the legacy one by this method.
       onRequestStart: () => {},
+      onResponseStart: (_c, code) => void (status = code),
       onResponseData: (_c, chunk) => void chunks.push(chunk),
       onResponseEnd: () => {
         JSON.parse(Buffer.concat(chunks).toString('utf8'));
+        if (status !== 200) failed += 1;
         resolve();
       },
       onResponseError: () => {

@@ -58,7 +58,7 @@ function quickLatestPoint(body: unknown): Point | undefined | typeof UNUSUAL {
         if (raw === null || raw === undefined) continue;
         const stamp: unknown = row[timeAt];
         if (typeof raw !== 'number' || typeof stamp !== 'string') return UNUSUAL;
-        const time = Date.parse(stamp);
+        const time = parseStamp(stamp);
         if (Number.isNaN(time)) return UNUSUAL;
         if (bestValue === undefined || time > bestTime) {
           bestTime = time;
@@ -68,6 +68,21 @@ function quickLatestPoint(body: unknown): Point | undefined | typeof UNUSUAL {
     }
   }
   return bestValue === undefined ? undefined : { time: bestTime, value: bestValue };
+}
+
+/**
+ * The answers of a cycle mostly end on the same 5-minute point: the last
+ * stamp read is kept with its time, so that each is parsed about once.
+ */
+let lastStamp = '';
+let lastTime = Number.NaN;
+
+function parseStamp(stamp: string): number {
+  if (stamp !== lastStamp) {
+    lastTime = Date.parse(stamp);
+    lastStamp = stamp;
+  }
+  return lastTime;
 }
 
 function checkedLatestPoint(data: unknown): Point | undefined {

@@ -22,18 +22,20 @@ const RUN_ROUTE = '/metrics/query/irn/:irn/:metric/run';
 /**
  * A reseller tree of 2,000 organisations x 5 groups x 7 regions (70,000 /run
  * queries) behind 20 ms of latency, collected with concurrency 64. After the
- * first cycle (discovery included), two value cycles run and the second is
- * measured, as every cycle after it runs: its time against the ideal queries
- * x latency / concurrency (21.9 s), the exporter's CPU per query, and the
- * exporter's peak RSS over the whole run. The first value cycle's figures
+ * first cycle (discovery included) and one value cycle, two value cycles are
+ * measured, as every cycle after them runs: their time against the ideal
+ * queries x latency / concurrency (21.9 s), the exporter's CPU per query, and
+ * the exporter's peak RSS over the whole run. The first value cycle's figures
  * are reported too. The simulator runs in a child process so its CPU is not
  * counted.
  *
- * CPU per query depends on the machine and on whatever else it runs, so it is
- * judged against a bare undici loop sending the same queries to the same
- * simulator in the same run (bare-loop.ts), once before the exporter starts
- * and once after its measured cycle: the ratio to their mean is the bar.
- * BENCH_CPU_PROFILE / BENCH_HEAP_PROFILE profile the measured cycle.
+ * CPU per query depends on the machine and on whatever else it runs, which
+ * on a shared VM drifts by a fifth within a minute, so it is judged against a
+ * bare undici loop sending the same queries to the same simulator
+ * (bare-loop.ts) right before and right after each measured cycle: each
+ * cycle's ratio is to the mean of its two neighbours, and the bar is on the
+ * mean of the two ratios. BENCH_CPU_PROFILE / BENCH_HEAP_PROFILE profile the
+ * first measured cycle.
  */
 export default async function (): Promise<Record<string, unknown>> {
   const simOpts = { seed: 2020, organisations: ORGANISATIONS - 1, depth: 3, groupsPerOrg: GROUPS, regionsPerGroup: REGIONS, latencyMs: LATENCY_MS };
@@ -55,8 +57,6 @@ export default async function (): Promise<Record<string, unknown>> {
       warmup: 5000,
     };
     const bare = () => runBenchScript<BareLoopFigures>('bare-loop.js', [JSON.stringify(bareOpts)]);
-    const loadBefore = loadavg()[0]!;
-    const bareBefore = await bare();
     const config = parseConfig(
       {
         log: { level: 'warn' },
@@ -95,19 +95,23 @@ export default async function (): Promise<Record<string, unknown>> {
       // The first value cycle renders into memory the exporter then reuses
       // cycle after cycle: it is reported, the next one is judged.
       const cold = await valueCycle(exporter, simulator.pid, false);
-      const steady = await valueCycle(exporter, simulator.pid, true);
+      const bares = [await bare()];
+      const measured: CycleFigures[] = [];
+      for (const profile of [true, false]) {
+        measured.push(await valueCycle(exporter, simulator.pid, profile));
+        bares.push(await bare());
+      }
+      const loadAfter = loadavg()[0]!;
       const peakRssMb = process.resourceUsage().maxRSS / 1024;
       const sampled = peaks();
       const series = exporter.store.get('intercloud', 'bench')?.rendered.series ?? 0;
       const ideal = (queries * LATENCY_MS) / CONCURRENCY / 1000;
-      const ratio = steady.seconds / ideal;
-      const loadAfter = loadavg()[0]!;
-      const bareAfter = await bare();
-      const bares = [bareBefore, bareAfter];
+      const seconds = Math.max(...measured.map((c) => c.seconds));
+      const ratio = seconds / ideal;
       const barePerQuery = bares.map((b) => b.cpuMicros / b.queries);
-      const bareMean = (barePerQuery[0]! + barePerQuery[1]!) / 2;
-      const cpuRatio = steady.cpuMicrosPerQuery / bareMean;
-      const sameQueries = bares.every((b) => b.queries === steady.queries && b.failed === 0);
+      const cpuRatios = measured.map((c, i) => c.cpuMicrosPerQuery / ((barePerQuery[i]! + barePerQuery[i + 1]!) / 2));
+      const cpuRatio = cpuRatios.reduce((a, b) => a + b, 0) / cpuRatios.length;
+      const sameQueries = bares.every((b) => measured.every((c) => b.queries === c.queries) && b.failed === 0);
       const figures = (c: CycleFigures) => ({
         seconds: round(c.seconds),
         cpuPercentOfOneCore: round((c.cpuMicros / 1000 / (c.seconds * 1000)) * 100, 1),
@@ -123,26 +127,27 @@ export default async function (): Promise<Record<string, unknown>> {
         runQueries: queries,
         series,
         firstCycleSeconds: round(firstCycle),
-        valueCycleSeconds: round(steady.seconds),
+        valueCycleSeconds: round(seconds),
         idealSeconds: round(ideal),
         ratioToIdeal: round(ratio, 3),
-        cpuMicrosPerQuery: round(steady.cpuMicrosPerQuery, 0),
+        cpuMicrosPerQuery: measured.map((c) => round(c.cpuMicrosPerQuery, 0)),
         bareLoopMicrosPerQuery: barePerQuery.map((b) => round(b, 0)),
+        cpuRatiosToBareLoop: cpuRatios.map((r) => round(r, 2)),
         cpuRatioToBareLoop: round(cpuRatio, 2),
         peakRssMb: round(peakRssMb, 1),
         peakRssMbFirstCycle: round(firstCycleRssMb, 1),
         ...sampled,
-        valueCycles: { first: figures(cold), measured: figures(steady) },
+        valueCycles: { first: figures(cold), measured: measured.map(figures) },
         bareLoop: bares.map((b) => ({
           seconds: round(b.seconds),
           systemMicrosPerQuery: round(b.systemMicros / b.queries, 0),
           pageFaultsPerQuery: round(b.minorFaults / b.queries, 2),
         })),
-        queriesExporter: steady.queries,
-        queriesBareLoop: bareBefore.queries,
-        loadAverage1m: { beforeBareLoop: round(loadBefore, 2), beforeCycles: round(load, 2), afterCycles: round(loadAfter, 2) },
+        queriesExporter: measured.map((c) => c.queries),
+        queriesBareLoop: bares.map((b) => b.queries),
+        loadAverage1m: { beforeCycles: round(load, 2), afterCycles: round(loadAfter, 2) },
         cores: availableParallelism(),
-        bars: 'value cycle <= 1.15 x ideal, exporter CPU per query <= 1.5 x the bare undici loop, peak RSS < 300 MB; the same queries on both sides',
+        bars: 'value cycles <= 1.15 x ideal, exporter CPU per query <= 1.5 x the bare undici loop (mean of the two cycles), peak RSS < 300 MB; the same queries on both sides',
         pass: ratio <= 1.15 && cpuRatio <= 1.5 && peakRssMb < 300 && sameQueries,
       };
     } finally {
