@@ -39,5 +39,9 @@ t.test("the counter reads every target's tally when it is read; a released tally
   t.same(await counted(metrics), ['one /items 200 2', 'two /items 200 1', 'two /items 429 1'], 'what came before the release counts, nothing after');
   await metrics.forgetTarget('fake', 'two');
   t.same(await counted(metrics), ['one /items 200 2'], 'a forgotten target has no series left, nor any to come back');
-  t.match(await metrics.render(), /capacity_exporter_upstream_requests_total\{source="fake",target="one",endpoint="\/items",code="200"\} 2/, 'in the exposition');
+  t.match(
+    await metrics.render(),
+    /capacity_exporter_upstream_requests_total\{source="fake",target="one",endpoint="\/items",code="200"\} 2/,
+    'in the exposition',
+  );
 });
