@@ -93,7 +93,7 @@ export default async function (): Promise<Record<string, unknown>> {
       global.gc?.();
       const load = loadavg()[0]!;
       // The first value cycle renders into memory the exporter then reuses
-      // cycle after cycle: it is reported, the next one is judged.
+      // cycle after cycle: it is reported, the next two are judged.
       const cold = await valueCycle(exporter, simulator.pid, false);
       const bares = [await bare()];
       const measured: CycleFigures[] = [];
