@@ -58,7 +58,7 @@ export class SelfMetrics {
     labelNames: ['source', 'target', 'endpoint', 'code'] as const,
     registers: [this.registry],
     collect: () => {
-      for (const tally of this.tallies.keys()) this.drain(tally);
+      for (const [tally, labels] of this.tallies) this.drain(tally, labels);
     },
   });
   readonly upstreamDuration = new Histogram({
@@ -151,13 +151,13 @@ export class SelfMetrics {
 
   /** Counts what the tally still holds; it counts no more after this (its client is closed). */
   releaseTally(tally: RequestTally): void {
-    this.drain(tally);
+    const labels = this.tallies.get(tally);
+    if (!labels) return;
+    this.drain(tally, labels);
     this.tallies.delete(tally);
   }
 
-  private drain(tally: RequestTally): void {
-    const labels = this.tallies.get(tally);
-    if (!labels) return;
+  private drain(tally: RequestTally, labels: { source: string; target: string }): void {
     tally.drain((endpoint, code, n) => this.upstreamRequests.inc({ ...labels, endpoint, code }, n));
   }
 
