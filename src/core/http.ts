@@ -1,5 +1,4 @@
 import { Agent } from 'undici';
-import PQueue from 'p-queue';
 import type { Histogram } from 'prom-client';
 import type { Logger } from '../log.js';
 import type { SelfMetrics } from './selfmetrics.js';
@@ -10,7 +9,8 @@ import { Exchange, type RawResponse } from './exchange.js';
 import { HttpError, RequestError, type RequestErrorCode } from './http-errors.js';
 import { toError } from './series.js';
 import type { RequestTally } from './request-tally.js';
-import { RequestFifo, type QueueTicket, type RequestQueueOptions } from './request-fifo.js';
+import type { QueueTicket } from './request-fifo.js';
+import { requestGate, type RequestGate } from './request-gate.js';
 
 export type QueryValue = string | number | boolean | undefined | null | Array<string | number>;
 
@@ -78,7 +78,7 @@ const NO_HEADERS: Headers = Object.freeze({});
 /** One per target: a keep-alive pool, a request queue with its concurrency and rate, retries, metrics. */
 export class HttpClient {
   private readonly agent: Agent;
-  private readonly queue: PQueue<RequestFifo, RequestQueueOptions>;
+  private readonly gate: RequestGate;
   private readonly fanout = new AbortFanout();
   private readonly base?: { origin: string; path: string };
   private readonly labels: { source: string; target: string };
@@ -101,7 +101,7 @@ export class HttpClient {
       keepAliveTimeout: 30_000,
       connections: opts.concurrency + 2,
     });
-    this.queue = new PQueue({ concurrency: opts.concurrency, ...rateLimit(opts.requestsPerSecond), queueClass: RequestFifo });
+    this.gate = requestGate(opts.concurrency, opts.requestsPerSecond);
     if (opts.insecureSkipVerify) {
       opts.log.warn({ source: opts.source, target: opts.target }, 'TLS certificate verification is disabled (tls.insecureSkipVerify)');
     }
@@ -176,8 +176,8 @@ export class HttpClient {
     if (call.reason) return Promise.reject(call.reason);
     return new Promise<R>((resolve, reject) => {
       call.interrupt = reject;
-      const work = req.queue === false ? fn() : this.queue.add<R>(fn, { ticket: call, id: req.route });
-      work.then(resolve, reject);
+      if (req.queue === false) fn().then(resolve, reject);
+      else this.gate.run(fn, call, req.route, resolve, reject);
     });
   }
 
@@ -298,16 +298,6 @@ function parseLenient(text: string, parse?: (t: string) => unknown): { ok: true;
   } catch (err) {
     return { ok: false, error: (err as Error).message };
   }
-}
-
-/**
- * Paces requests evenly: the cap per interval is a tenth of a second's worth,
- * so timer drift costs little and no second ever starts more than R requests.
- */
-function rateLimit(rps: number): { intervalCap?: number; interval?: number } {
-  if (!(rps > 0)) return {};
-  const intervalCap = Math.max(1, Math.ceil(rps / 10));
-  return { intervalCap, interval: (intervalCap * 1000) / rps };
 }
 
 /** One request through its retries: what its caller's abort must stop, wherever the request is. */

@@ -12,9 +12,10 @@ type Run = () => Promise<unknown>;
 const skip: Run = async () => {};
 
 /**
- * p-queue's queue class for upstream requests: first in, first out, and a
- * request whose caller gave up (its cycle aborted) is dropped when its turn
- * comes instead of run, so it takes no rate-limit slot from the next cycle.
+ * The waiting upstream requests of a target (p-queue's queue class where the
+ * target has a rate, the slot gate's list otherwise): first in, first out,
+ * and a request whose caller gave up (its cycle aborted) is dropped when its
+ * turn comes instead of run, so it takes no slot from the next cycle.
  * p-queue's own per-task `signal` would do the same with two abort listeners
  * per request; the HTTP client rejects its callers through one listener per
  * signal instead (see AbortFanout).
