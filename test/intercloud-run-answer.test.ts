@@ -89,12 +89,17 @@ const cases: Array<[string, unknown, { time: number; value: number } | undefined
   ],
 ];
 
-t.test('the stamp parsed last is reused only for the same stamp', async (t) => {
+t.test('a stamp read before at the same row is reused only for the same stamp', async (t) => {
   t.same(latestPoint(answer(serie([[T1, 1]]))), { time: ms(T1), value: 1 }, 'first read');
   t.same(latestPoint(answer(serie([[T1, 2]]))), { time: ms(T1), value: 2 }, 'the same stamp again');
   t.same(latestPoint(answer(serie([[T2, 3]]))), { time: ms(T2), value: 3 }, 'a new stamp gets its own time');
   t.throws(() => latestPoint(answer(serie([['2024-13-01T00:00:00Z', 4]]))), /is not a timestamp/, 'a bad stamp after a good one');
   t.same(latestPoint(answer(serie([[T2, 5]]))), { time: ms(T2), value: 5 }, 'and a good one after the bad one');
+  const rows = (n: number, at: (i: number) => string) => answer(serie(Array.from({ length: n }, (_, i) => [at(i), i])));
+  const stamp = (minutes: number) => new Date(Date.UTC(2026, 11, 2, 0, minutes)).toISOString().replace('.000Z', 'Z');
+  t.same(latestPoint(rows(100, (i) => stamp(5 * i))), { time: ms(stamp(495)), value: 99 }, 'more rows than the cache has places');
+  t.same(latestPoint(rows(100, (i) => stamp(5 * (99 - i)))), { time: ms(stamp(495)), value: 0 }, 'the same stamps at other rows');
+  t.same(latestPoint(rows(3, (i) => [T3, T1, T2][i]!)), { time: ms(T2), value: 2 }, 'an offset stamp at a row that held another');
 });
 
 t.test('the newest point of a /run answer, or the JSON path of what is wrong', async (t) => {

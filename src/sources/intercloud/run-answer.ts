@@ -52,13 +52,14 @@ function quickLatestPoint(body: unknown): Point | undefined | typeof UNUSUAL {
       const values = one.values;
       if (values === undefined || values === null) continue;
       if (!Array.isArray(values)) return UNUSUAL;
-      for (const row of values) {
+      for (let k = 0; k < values.length; k++) {
+        const row: unknown = values[k];
         if (!Array.isArray(row)) return UNUSUAL;
         const raw: unknown = row[valueAt];
         if (raw === null || raw === undefined) continue;
         const stamp: unknown = row[timeAt];
         if (typeof raw !== 'number' || typeof stamp !== 'string') return UNUSUAL;
-        const time = parseStamp(stamp);
+        const time = parseStamp(stamp, k);
         if (Number.isNaN(time)) return UNUSUAL;
         if (bestValue === undefined || time > bestTime) {
           bestTime = time;
@@ -71,18 +72,22 @@ function quickLatestPoint(body: unknown): Point | undefined | typeof UNUSUAL {
 }
 
 /**
- * The answers of a cycle mostly end on the same 5-minute point: the last
- * stamp read is kept with its time, so that each is parsed about once.
+ * The answers of a cycle cover the same window, so their rows mostly hold
+ * the same 5-minute points at the same places: each row index keeps the last
+ * stamp read there with its time, and each stamp is parsed about once a cycle
+ * instead of once a row.
  */
-let lastStamp = '';
-let lastTime = Number.NaN;
+const STAMP_SLOTS = 64;
+const slotStamps = new Array<string>(STAMP_SLOTS).fill('');
+const slotTimes = new Float64Array(STAMP_SLOTS).fill(Number.NaN);
 
-function parseStamp(stamp: string): number {
-  if (stamp !== lastStamp) {
-    lastTime = Date.parse(stamp);
-    lastStamp = stamp;
+function parseStamp(stamp: string, row: number): number {
+  const slot = row % STAMP_SLOTS;
+  if (slotStamps[slot] !== stamp) {
+    slotTimes[slot] = Date.parse(stamp);
+    slotStamps[slot] = stamp;
   }
-  return lastTime;
+  return slotTimes[slot]!;
 }
 
 function checkedLatestPoint(data: unknown): Point | undefined {
