@@ -90,4 +90,13 @@ t.test('families are contiguous across targets, duplicates within a part written
   t.equal((await new CachedText(Buffer.alloc(0)).plain()).length, 0, 'a kind with no series yet is empty, not a broken gzip');
   const wide = ['caf\u00e9 ', '\u{1F600}', '\n'];
   t.equal((await (await cacheText(wide)).plain()).toString('utf8'), wide.join(''), 'multi-byte characters keep their place between pieces');
+  // Pieces of 1-, 2-, 3- and 4-byte characters over several batches, with
+  // pieces too large for any batch between them, and one at the very end.
+  const mixed: string[] = [];
+  for (let i = 0; i < 4000; i++) mixed.push(`m{i="${i}",v="${['a', '\u00e9', '\u20ac', '\u{1F600}'][i % 4]!.repeat(i % 97)}"} ${i}\n`);
+  mixed.splice(1500, 0, `huge{v="${'\u20ac'.repeat(100_000)}"} 1\n`);
+  mixed.splice(3000, 0, `huge{v="${'x'.repeat(300_000)}"} 2\n`);
+  mixed.push(`huge{v="${'\u{1F600}'.repeat(50_000)}"} 3\n`);
+  t.equal(gunzipSync((await cacheText(mixed)).gzip).toString('utf8'), mixed.join(''), 'every piece whole and in order, whatever its size and characters');
+  t.equal(gunzipSync((await cacheText([])).gzip).length, 0, 'no pieces: an empty text');
 });

@@ -217,14 +217,16 @@ export class CachedText {
   }
 }
 
-/** Text handed to the compressor in batches of this many characters. */
+/** Text handed to the compressor in batches of this many bytes. */
 const BATCH = 1 << 18;
 
 /**
  * Compresses the pieces as a stream: neither the joined string nor the plain
  * buffer of a large kind ever exists whole, and the event loop gets a turn
  * between batches. Level 1: a fifth of the default level's CPU for a body a
- * little larger.
+ * little larger. Pieces are encoded straight into each batch's buffer: a
+ * batch built as a string is a rope that V8 must first flatten into a fresh
+ * large-object page, only to encode it into a buffer again.
  */
 export async function cacheText(pieces: readonly string[]): Promise<CachedText> {
   const zip = createGzip({ level: 1 });
@@ -233,14 +235,28 @@ export async function cacheText(pieces: readonly string[]): Promise<CachedText> 
   const ended = once(zip, 'end');
   // Should zlib fail while a batch waits for 'drain', that wait throws; this one must not go unhandled.
   ended.catch(() => {});
-  let batch = '';
+  let batch = Buffer.allocUnsafeSlow(BATCH);
+  let used = 0;
+  const write = async (chunk: Buffer | string) => {
+    if (!zip.write(chunk)) await once(zip, 'drain');
+  };
   for (const piece of pieces) {
-    batch += piece;
-    if (batch.length < BATCH) continue;
-    if (!zip.write(batch)) await once(zip, 'drain');
-    batch = '';
+    // No UTF-16 unit takes more than 3 bytes in UTF-8, so a piece within this bound fits whole.
+    if (piece.length * 3 > BATCH - used) {
+      if (used > 0) {
+        // zlib keeps the buffer until it has read it: the next batch gets its own.
+        await write(batch.subarray(0, used));
+        batch = Buffer.allocUnsafeSlow(BATCH);
+        used = 0;
+      }
+      if (piece.length * 3 > BATCH) {
+        await write(piece);
+        continue;
+      }
+    }
+    used += batch.write(piece, used);
   }
-  zip.end(batch);
+  zip.end(batch.subarray(0, used));
   await ended;
   return new CachedText(Buffer.concat(out));
 }
