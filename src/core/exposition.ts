@@ -235,7 +235,7 @@ export async function cacheText(pieces: readonly string[]): Promise<CachedText> 
   const out: Buffer[] = [];
   zip.on('data', (chunk: Buffer) => out.push(chunk));
   const ended = once(zip, 'end');
-  // A zlib error also ends `ended`; a write's own rejection may not be awaited yet when it comes.
+  // `ended` and each write are awaited later, if at all: a zlib error before then must not go unhandled.
   ended.catch(() => {});
   const buffers = [Buffer.allocUnsafeSlow(BATCH), Buffer.allocUnsafeSlow(BATCH)];
   let current = 0;
