@@ -1,4 +1,4 @@
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { requestGate, type RequestGate } from '../src/core/request-gate.js';
 
 /** A request the test settles by hand, and what its caller was told. */
@@ -35,6 +35,14 @@ class Pending {
 }
 
 const settled = () => new Promise((resolve) => setImmediate(resolve));
+
+/** A new request starts at once, then ends: the gate had a free slot. */
+async function startsAtOnce(t: Test, gate: RequestGate, message: string): Promise<void> {
+  const probe = new Pending(gate);
+  t.ok(probe.started, message);
+  probe.resolve(undefined);
+  await settled();
+}
 
 t.test('without a rate, at most `concurrency` requests run, the rest start first in, first out as slots free', async (t) => {
   const gate = requestGate(2, 0);
@@ -85,10 +93,7 @@ t.test('a request abandoned while it waits never starts and takes no slot', asyn
   next.resolve(2);
   await settled();
   t.same(next.outcome, { value: 2 });
-  const after = new Pending(gate);
-  t.ok(after.started, 'the slot is free again once it is done');
-  after.resolve(3);
-  await settled();
+  await startsAtOnce(t, gate, 'the slot is free again once it is done');
 });
 
 t.test('a request that throws as it starts rejects its caller and frees its slot', async (t) => {
@@ -98,10 +103,7 @@ t.test('a request that throws as it starts rejects its caller and frees its slot
   });
   await settled();
   t.match(thrower.outcome, { error: { message: 'no headers' } });
-  const next = new Pending(gate);
-  t.ok(next.started, 'the slot was given back');
-  next.resolve(1);
-  await settled();
+  await startsAtOnce(t, gate, 'the slot was given back');
 });
 
 t.test('with a rate, requests are paced', async (t) => {

@@ -29,9 +29,8 @@ class SlotGate implements RequestGate {
   constructor(private readonly limit: number) {}
 
   run<R>(fn: () => Promise<R>, ticket: QueueTicket, _route: string, resolve: (value: R) => void, reject: (err: unknown) => void): void {
-    const start = () => this.start(fn, resolve, reject);
-    if (this.active < this.limit) void start();
-    else this.waiting.enqueue(start, { ticket });
+    if (this.active < this.limit) void this.start(fn, resolve, reject);
+    else this.waiting.enqueue(() => this.start(fn, resolve, reject), { ticket });
   }
 
   private start<R>(fn: () => Promise<R>, resolve: (value: R) => void, reject: (err: unknown) => void): Promise<unknown> {
