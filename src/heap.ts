@@ -34,6 +34,56 @@ export function youngGenerationSized(execArgv: readonly string[] = process.execA
 }
 
 /**
+ * glibc's malloc, set in the environment node starts with: glibc reads it
+ * only then. Three of its habits let RSS creep up cycle after cycle, in steps
+ * of 1-2 MB for as long as the soak ran (30 minutes):
+ * - threads that allocate at the same time get arenas of their own, up to
+ *   eight per core, and a block freed goes back to its own arena only, so
+ *   V8's helper threads, libuv's pool (zlib) and the main thread each keep
+ *   free memory of their own: two arenas;
+ * - freeing a mapped block raises the size from which blocks are mapped to
+ *   its own (up to 32 MB), so once a cycle has freed its gzip text of a few
+ *   MB, every smaller buffer comes from the arenas, where what is freed in
+ *   the middle stays resident: mapped from 128 KB (glibc's first value),
+ *   fixed;
+ * - the main arena is given back from its top and grown again every cycle,
+ *   so RSS swings by a few MB with the cycle: trimmed past 32 MB only, it
+ *   stays at its high mark (about 23 MB at 100k series).
+ * The image, the systemd unit, `npm start` and the demo set these; the bin's
+ * shebang does not, as a kernel before 5.1 cuts a shebang line at 127
+ * characters, and the daemon warns at start-up when none is set. musl
+ * (Alpine) has no arenas and reads none of them.
+ */
+export const MALLOC_ENV = { MALLOC_ARENA_MAX: '2', MALLOC_MMAP_THRESHOLD_: '131072', MALLOC_TRIM_THRESHOLD_: '33554432' } as const;
+
+/** MALLOC_ENV as shell assignments. */
+export const MALLOC_SETTINGS = Object.entries(MALLOC_ENV)
+  .map(([name, value]) => `${name}=${value}`)
+  .join(' ');
+
+/** The GLIBC_TUNABLES name of each MALLOC_ENV variable, which glibc reads as well. */
+const TUNABLES: Record<keyof typeof MALLOC_ENV, string> = {
+  MALLOC_ARENA_MAX: 'glibc.malloc.arena_max',
+  MALLOC_MMAP_THRESHOLD_: 'glibc.malloc.mmap_threshold',
+  MALLOC_TRIM_THRESHOLD_: 'glibc.malloc.trim_threshold',
+};
+
+/**
+ * Whether malloc was set up, as MALLOC_ENV does or otherwise: any of its
+ * settings, as a variable or in GLIBC_TUNABLES, is the operator's choice.
+ * `glibc` is the C library's version, null for another.
+ */
+export function mallocTuned(env: NodeJS.ProcessEnv = process.env, glibc: string | null = glibcVersion()): boolean {
+  if (glibc === null) return true;
+  const tunables = (env.GLIBC_TUNABLES ?? '').split(':').map((t) => t.slice(0, t.indexOf('=')));
+  return Object.entries(TUNABLES).some(([name, tunable]) => env[name] !== undefined || tunables.includes(tunable));
+}
+
+function glibcVersion(): string | null {
+  return (process.report.getReport() as { header?: { glibcVersionRuntime?: string } }).header?.glibcVersionRuntime ?? null;
+}
+
+/**
  * V8's full collection as a function, without --expose-gc on the command
  * line: once the flag is set, every context created after it has `gc`.
  */

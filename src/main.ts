@@ -6,7 +6,7 @@ import { runOnce, UnknownTargetError } from './cli/once.js';
 import { DEFAULT_CONFIG, USAGE } from './cli/usage.js';
 import { exampleConfig } from './config/example.js';
 import { ConfigError, loadConfigFile, type Config } from './config/load.js';
-import { exposedGc, HEAP_NODE_OPTIONS, limitHeapGrowth, SwapCollector, youngGenerationSized } from './heap.js';
+import { exposedGc, HEAP_NODE_OPTIONS, limitHeapGrowth, MALLOC_SETTINGS, mallocTuned, SwapCollector, youngGenerationSized } from './heap.js';
 import { createLogger, type LogFormat } from './log.js';
 import { usersInOnePlace } from './server-auth.js';
 import { sources } from './sources/registry.js';
@@ -93,6 +93,12 @@ async function run(args: string[]): Promise<void> {
     log.warn(
       { nodeOptions: HEAP_NODE_OPTIONS },
       `node was started without ${HEAP_NODE_OPTIONS}: its young generation can take about 100 MB more memory; set NODE_OPTIONS=${HEAP_NODE_OPTIONS} (the image and the systemd unit do)`,
+    );
+  }
+  if (!mallocTuned()) {
+    log.warn(
+      { env: MALLOC_SETTINGS },
+      `node was started without ${MALLOC_SETTINGS}: glibc's malloc lets its RSS creep up by a few MB every 10 minutes; set them in its environment (the image and the systemd unit do)`,
     );
   }
   const exporter = await startExporter({

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Agent, request } from 'undici';
 import bcrypt from 'bcryptjs';
-import { HEAP_NODE_OPTIONS } from '../src/heap.js';
+import { HEAP_NODE_OPTIONS, MALLOC_ENV, mallocTuned } from '../src/heap.js';
 import { createLogger } from '../src/log.js';
 import { demos } from '../src/simulator/demos.js';
 import { find, parseExposition } from './helpers/exposition.js';
@@ -93,19 +93,23 @@ t.test('once: one cycle per target, the exposition or a table, exit 0 only if al
   t.equal(run(['once', '--config', mixed, '--format', 'yaml']).status, 2);
 });
 
-t.test('the daemon warns when node was started without the heap flags, and only then', async (t) => {
+t.test('the daemon warns when node was started without the heap flags or the malloc settings, and only then', async (t) => {
   const target = await astakosWorld(t);
   const cfg = file('heap.json', { server: { host: '127.0.0.1' }, astakos: [target] });
+  const untuned = Object.fromEntries(Object.entries(env).filter(([name]) => !name.startsWith('MALLOC_') && name !== 'GLIBC_TUNABLES'));
   // As npm start and the bin's shebang start it; tap sets NODE_OPTIONS of its own in every child.
-  const started = async (nodeFlags: string[]) => {
-    const p = spawnLogged(process.execPath, [...nodeFlags, main, '--config', cfg, '--port', '0', '--log-format', 'json'], env);
+  const started = async (nodeFlags: string[], extraEnv: NodeJS.ProcessEnv = {}) => {
+    const p = spawnLogged(process.execPath, [...nodeFlags, main, '--config', cfg, '--port', '0', '--log-format', 'json'], { ...untuned, ...extraEnv });
     await waitForOutput(p, /"msg":"capacity-exporter listening"/);
     t.equal(await p.stop(), 0);
     return p.output();
   };
   const bare = await started([]);
   t.match(bare, /"level":40,[^\n]*"nodeOptions":"--max-semi-space-size=16"[^\n]*set NODE_OPTIONS=--max-semi-space-size=16/);
-  t.notMatch(await started([HEAP_NODE_OPTIONS]), /max-semi-space-size/, 'no warning with the flag');
+  if (mallocTuned({})) t.notMatch(bare, /MALLOC_ARENA_MAX/, 'nothing to set up under musl');
+  else
+    t.match(bare, /"level":40,[^\n]*"env":"MALLOC_ARENA_MAX=2 MALLOC_MMAP_THRESHOLD_=131072 MALLOC_TRIM_THRESHOLD_=33554432"[^\n]*set them in its environment/);
+  t.notMatch(await started([HEAP_NODE_OPTIONS], MALLOC_ENV), /max-semi-space-size|MALLOC_ARENA_MAX/, 'no warning with both');
 });
 
 t.test('SIGHUP reloads the config file; a bad file is refused and logged', async (t) => {

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { HEAP_NODE_OPTIONS } from '../../src/heap.js';
+import { HEAP_NODE_OPTIONS, MALLOC_ENV } from '../../src/heap.js';
 
 /**
  * `npm run bench [-- name... [--option value]...]`: runs every scenario in
@@ -9,7 +9,8 @@ import { HEAP_NODE_OPTIONS } from '../../src/heap.js';
  * its own so that its peak RSS and heap are its own, and prints one JSON line
  * of figures each. Options go to every scenario run, which reads those it
  * knows (`npm run bench -- soak --minutes 2`). Each runs under the node
- * flags the exporter is shipped with (HEAP_NODE_OPTIONS).
+ * flags and the malloc environment the exporter is shipped with
+ * (HEAP_NODE_OPTIONS, MALLOC_ENV).
  */
 export type ScenarioOptions = Readonly<Record<string, string>>;
 
@@ -51,7 +52,10 @@ if (argv[0] === '--one') {
     .sort();
   let failed = false;
   for (const scenario of scenarios) {
-    const r = spawnSync(process.execPath, ['--expose-gc', HEAP_NODE_OPTIONS, self, '--one', scenario, JSON.stringify(options)], { stdio: 'inherit' });
+    const r = spawnSync(process.execPath, ['--expose-gc', HEAP_NODE_OPTIONS, self, '--one', scenario, JSON.stringify(options)], {
+      stdio: 'inherit',
+      env: { ...process.env, ...MALLOC_ENV },
+    });
     if (r.status !== 0) failed = true;
   }
   process.exit(failed ? 1 : 0);
