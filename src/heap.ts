@@ -48,7 +48,7 @@ export function youngGenerationSized(execArgv: readonly string[] = process.execA
  *   fixed;
  * - the main arena is given back from its top and grown again every cycle,
  *   so RSS swings by a few MB with the cycle: trimmed past 32 MB only, it
- *   stays at its high mark (about 23 MB at 100k series).
+ *   stays at its high mark (22-25 MB at 100k series).
  * The image, the systemd unit, `npm start` and the demo set these; the bin's
  * shebang does not, as a kernel before 5.1 cuts a shebang line at 127
  * characters, and the daemon warns at start-up when none is set. musl
