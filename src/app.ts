@@ -3,7 +3,6 @@ import type { Config } from './config/load.js';
 import { Scheduler } from './core/scheduler.js';
 import { SelfMetrics } from './core/selfmetrics.js';
 import { SnapshotStore } from './core/snapshot.js';
-import type { SwapCollector } from './heap.js';
 import { createLogger, type Logger } from './log.js';
 import { Reloader, type ConfigLoader, type ReloadOutcome } from './reload.js';
 import { buildServer } from './server.js';
@@ -24,8 +23,6 @@ export interface ExporterOptions {
   port?: number;
   /** Start-up jitter override (tests want their first cycles at once). */
   startupJitterMs?: number;
-  /** Told of every swap, to collect its garbage at once (the daemon gives one; see SwapCollector). */
-  swapCollector?: SwapCollector;
 }
 
 export interface Exporter {
@@ -48,8 +45,7 @@ export async function startExporter(opts: ExporterOptions): Promise<Exporter> {
   const { config } = opts;
   const log = opts.log ?? createLogger({ level: config.log.level, format: config.log.format });
   const metrics = new SelfMetrics(version);
-  const { swapCollector } = opts;
-  const store = new SnapshotStore(metrics, log, swapCollector && ((series) => swapCollector.swapped(series)));
+  const store = new SnapshotStore(metrics, log);
   const scheduler = new Scheduler({ store, metrics, log, startupJitterMs: opts.startupJitterMs ?? config.collection.startupJitter });
   const targets = new TargetSet({ store, scheduler, metrics, log, userAgent: `capacity-exporter/${version}` });
   await targets.apply(config.targets, config.collection.maxStaleness);

@@ -1,5 +1,4 @@
 import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 
 /**
  * The V8 heap the exporter is meant to run in. Its memory is one text and
@@ -81,45 +80,4 @@ export function mallocTuned(env: NodeJS.ProcessEnv = process.env, glibc: string 
 
 function glibcVersion(): string | null {
   return (process.report.getReport() as { header?: { glibcVersionRuntime?: string } }).header?.glibcVersionRuntime ?? null;
-}
-
-/**
- * V8's full collection as a function, without --expose-gc on the command
- * line: once the flag is set, every context created after it has `gc`.
- */
-export function exposedGc(): () => void {
-  setFlagsFromString('--expose-gc');
-  return runInNewContext('gc') as () => void;
-}
-
-/**
- * A swap drops a whole snapshot at once: at 100k series, tens of MB of text
- * and parts become garbage in one step. Left to itself, V8 collects them
- * only once the old generation has grown by half again, at a size that
- * differs from cycle to cycle, and every new high keeps its pages resident,
- * so RSS creeps up for tens of minutes. A full collection right after a
- * large swap keeps the heap at its live size at the same point of every
- * cycle (Prometheus' TSDB runs Go's collector after a head compaction for
- * the same reason). The pause is that of a full collection, so it runs only
- * once `minSeries` series were swapped since the last one, and at most every
- * `minIntervalMs`; a swap it skips counts towards the next.
- */
-export class SwapCollector {
-  private swappedSeries = 0;
-  private last = Number.NEGATIVE_INFINITY;
-
-  constructor(
-    private readonly collect: () => void,
-    private readonly minSeries = 10_000,
-    private readonly minIntervalMs = 10_000,
-    private readonly now: () => number = () => performance.now(),
-  ) {}
-
-  swapped(series: number): void {
-    this.swappedSeries += series;
-    if (this.swappedSeries < this.minSeries || this.now() - this.last < this.minIntervalMs) return;
-    this.swappedSeries = 0;
-    this.last = this.now();
-    this.collect();
-  }
 }

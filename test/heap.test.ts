@@ -1,7 +1,7 @@
 import t from 'tap';
 import { existsSync, readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
-import { exposedGc, HEAP_NODE_OPTIONS, MALLOC_ENV, MALLOC_SETTINGS, mallocTuned, SEMI_SPACE_MB, SwapCollector, youngGenerationSized } from '../src/heap.js';
+import { HEAP_NODE_OPTIONS, MALLOC_ENV, MALLOC_SETTINGS, mallocTuned, SEMI_SPACE_MB, youngGenerationSized } from '../src/heap.js';
 
 const read = (path: string) => readFileSync(new URL(`../${path}`, import.meta.url), 'utf8');
 
@@ -81,40 +81,4 @@ t.test('the flag is one node takes: the young generation is the size it says', a
   const sized = spawnSync(process.execPath, [HEAP_NODE_OPTIONS, '-e', script], { encoding: 'utf8', env: { PATH: process.env.PATH } });
   t.equal(sized.status, 0, sized.stderr);
   t.ok(Number(sized.stdout) <= 2 * SEMI_SPACE_MB, `new space ${sized.stdout} MB`);
-});
-
-t.test('a full collection after large swaps, no more often than the interval, skipped swaps counting towards the next', async (t) => {
-  let now = 0;
-  let collections = 0;
-  const swaps = new SwapCollector(
-    () => collections++,
-    1000,
-    10_000,
-    () => now,
-  );
-  swaps.swapped(600);
-  t.equal(collections, 0, 'fewer series than the threshold');
-  swaps.swapped(600);
-  t.equal(collections, 1, 'two swaps together reach it');
-  now = 5000;
-  swaps.swapped(5000);
-  t.equal(collections, 1, 'too soon after the last');
-  now = 10_000;
-  swaps.swapped(0);
-  t.equal(collections, 2, 'the skipped swap counts: its garbage is still there');
-  now = 30_000;
-  swaps.swapped(999);
-  t.equal(collections, 2, 'the count started again from the last collection');
-});
-
-t.test('the collector is a full collection of V8, with no flag on the command line', async (t) => {
-  const gc = exposedGc();
-  t.type(gc, 'function');
-  let dropped = false;
-  const registry = new FinalizationRegistry(() => (dropped = true));
-  (() => registry.register({ large: new Array(1000).fill('x') }, 'gone'))();
-  gc();
-  // Finalisers run in a task of their own after the collection.
-  await new Promise((resolve) => setTimeout(resolve, 20));
-  t.ok(dropped, 'an object nothing holds is collected by it');
 });

@@ -100,28 +100,3 @@ t.test('renders are applied in order even when gzip finishes out of order', asyn
   t.match(await text(), /item_id="only"/);
   t.notMatch(await text(), /item_id="19999"/);
 });
-
-t.test('the swap hook hears how many series each swap and removal replaced, once the text no longer holds them', async (t) => {
-  const heard: Array<[number, Promise<Buffer>]> = [];
-  const store = new SnapshotStore(new SelfMetrics('test'), pino({ level: 'silent' }), (series) => heard.push([series, store.cached()[0]!.plain()]));
-  const state = store.add(fakeSource, config, 0);
-  const text = async () => (await Promise.all(store.cached().map((c) => c.plain()))).join('');
-  await store.apply(
-    state,
-    result((r) => r.ok('a', [s('1'), s('2'), s('3')])),
-    0,
-  );
-  await store.apply(
-    state,
-    result((r) => r.ok('a', [s('1')])),
-    1,
-  );
-  t.match(await text(), /item_id="1"/);
-  t.notMatch(String(await heard[1]![1]), /item_id="2"/, 'the replaced series are out of the text when the hook hears of them');
-  await store.remove(state);
-  t.same(
-    heard.map(([n]) => n),
-    [0, 3, 1],
-    'nothing before the first cycle, then the previous snapshot, then the removed target',
-  );
-});

@@ -60,8 +60,6 @@ export class SnapshotStore {
   constructor(
     private readonly metrics: SelfMetrics,
     private readonly log: Logger,
-    /** Told how many series a target's swap replaced, once the text no longer holds the previous ones (see SwapCollector). */
-    private readonly swapped?: (series: number) => void,
   ) {}
 
   /**
@@ -88,7 +86,6 @@ export class SnapshotStore {
   async remove(state: TargetState): Promise<void> {
     this.states = this.states.filter((s) => s !== state);
     await this.render(state.kind);
-    this.swapped?.(state.rendered.series);
   }
 
   /** Puts the targets in this order (the config's), which their series follow in every scrape. */
@@ -136,7 +133,6 @@ export class SnapshotStore {
         }
       }
     }
-    const replaced = state.rendered.series;
     state.parts = next;
     state.rendered = renderTarget([...next.values()].map((p) => p.rendered));
     if ('result' in outcome) {
@@ -146,7 +142,6 @@ export class SnapshotStore {
     }
     this.metrics.series.set({ source: state.kind, target: state.config.name }, state.rendered.series);
     await this.render(state.kind);
-    this.swapped?.(replaced);
   }
 
   private render(kind: string): Promise<void> {

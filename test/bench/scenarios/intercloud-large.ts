@@ -3,7 +3,7 @@ import { availableParallelism, loadavg } from 'node:os';
 import { pino } from 'pino';
 import { startExporter, type Exporter } from '../../../src/app.js';
 import { parseConfig } from '../../../src/config/load.js';
-import { exposedGc, limitHeapGrowth, SwapCollector } from '../../../src/heap.js';
+import { limitHeapGrowth } from '../../../src/heap.js';
 import type { SelfMetrics } from '../../../src/core/selfmetrics.js';
 import intercloud from '../../../src/sources/intercloud/index.js';
 import { version } from '../../../src/version.js';
@@ -84,7 +84,6 @@ export default async function (): Promise<Record<string, unknown>> {
       host: '127.0.0.1',
       port: 0,
       startupJitterMs: 0,
-      swapCollector: new SwapCollector(exposedGc()),
     });
     try {
       await exporter.ready();

@@ -4,7 +4,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { destination, pino } from 'pino';
 import { startExporter } from '../../../src/app.js';
 import { parseConfig } from '../../../src/config/load.js';
-import { exposedGc, limitHeapGrowth, SwapCollector } from '../../../src/heap.js';
+import { limitHeapGrowth } from '../../../src/heap.js';
 import intercloud from '../../../src/sources/intercloud/index.js';
 import type { ScenarioOptions } from '../run.js';
 import type { ScraperFigures, ScraperOptions } from '../scraper.js';
@@ -76,7 +76,7 @@ export default async function (options: ScenarioOptions): Promise<Record<string,
     );
     const started = performance.now();
     const elapsed = () => (performance.now() - started) / 1000;
-    const exporter = await startExporter({ config, log, host: '127.0.0.1', port: 0, startupJitterMs: 0, swapCollector: new SwapCollector(exposedGc()) });
+    const exporter = await startExporter({ config, log, host: '127.0.0.1', port: 0, startupJitterMs: 0 });
     const state = exporter.store.get('intercloud', 'soak')!;
     const memory: Array<{ t: number; rssMb: number; heapUsedMb: number; heapTotalMb: number; externalMb: number; series: number }> = [];
     const sampleMemory = () => {
