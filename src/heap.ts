@@ -61,7 +61,7 @@ export const MALLOC_SETTINGS = Object.entries(MALLOC_ENV)
   .join(' ');
 
 /** The GLIBC_TUNABLES name of each MALLOC_ENV variable, which glibc reads as well. */
-const TUNABLES: Record<keyof typeof MALLOC_ENV, string> = {
+export const MALLOC_TUNABLES: Record<keyof typeof MALLOC_ENV, string> = {
   MALLOC_ARENA_MAX: 'glibc.malloc.arena_max',
   MALLOC_MMAP_THRESHOLD_: 'glibc.malloc.mmap_threshold',
   MALLOC_TRIM_THRESHOLD_: 'glibc.malloc.trim_threshold',
@@ -75,7 +75,7 @@ const TUNABLES: Record<keyof typeof MALLOC_ENV, string> = {
 export function mallocTuned(env: NodeJS.ProcessEnv = process.env, glibc: string | null = glibcVersion()): boolean {
   if (glibc === null) return true;
   const tunables = (env.GLIBC_TUNABLES ?? '').split(':').map((t) => t.slice(0, t.indexOf('=')));
-  return Object.entries(TUNABLES).some(([name, tunable]) => env[name] !== undefined || tunables.includes(tunable));
+  return Object.entries(MALLOC_TUNABLES).some(([name, tunable]) => env[name] !== undefined || tunables.includes(tunable));
 }
 
 function glibcVersion(): string | null {
