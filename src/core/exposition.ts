@@ -212,12 +212,20 @@ export class CachedText {
   constructor(readonly gzip: Buffer) {}
 
   plain(): Promise<Buffer> {
-    this.plainText ??= this.gzip.length ? gunzip(this.gzip) : Promise.resolve(Buffer.alloc(0));
+    this.plainText ??= this.gzip.length ? gunzip(this.gzip, { chunkSize: BATCH }) : Promise.resolve(Buffer.alloc(0));
     return this.plainText;
   }
 }
 
-/** Text handed to the compressor in batches of this many bytes. */
+/**
+ * Text handed to the compressor in batches of this many bytes, and the size
+ * of each buffer zlib writes its output into. zlib's own 16 KB would come
+ * from malloc's heap, where those of a whole swap stay until a full
+ * collection frees them, a cycle later, and the blocks allocated among them
+ * meanwhile pin that heap at a higher mark cycle after cycle (the soak's
+ * creep). Buffers of this size are past malloc's mapping threshold
+ * (MALLOC_ENV in heap.ts), so each is mapped on its own and given back whole.
+ */
 const BATCH = 1 << 18;
 
 /**
@@ -231,7 +239,7 @@ const BATCH = 1 << 18;
  * next collection: tens of MB at 100k series.
  */
 export async function cacheText(pieces: readonly string[]): Promise<CachedText> {
-  const zip = createGzip({ level: 1 });
+  const zip = createGzip({ level: 1, chunkSize: BATCH });
   const out: Buffer[] = [];
   zip.on('data', (chunk: Buffer) => out.push(chunk));
   const ended = once(zip, 'end');
