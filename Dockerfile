@@ -28,7 +28,7 @@ RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund
 FROM ${NODE_IMAGE}
 ENV NODE_ENV=production \
     NODE_OPTIONS=--max-semi-space-size=16 \
-    MALLOC_ARENA_MAX=2 \
+    MALLOC_ARENA_MAX=1 \
     MALLOC_MMAP_THRESHOLD_=131072 \
     MALLOC_TRIM_THRESHOLD_=33554432 \
     CAPACITY_EXPORTER_CONFIG=/etc/capacity-exporter/config.json

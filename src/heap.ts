@@ -39,7 +39,9 @@ export function youngGenerationSized(execArgv: readonly string[] = process.execA
  * - threads that allocate at the same time get arenas of their own, up to
  *   eight per core, and a block freed goes back to its own arena only, so
  *   V8's helper threads, libuv's pool (zlib) and the main thread each keep
- *   free memory of their own: two arenas;
+ *   free memory of their own: one arena, shared (with two, the helpers' one
+ *   still grew by a MB now and then late in the soak; each thread's cache of
+ *   small blocks keeps the shared arena's lock off most allocations);
  * - freeing a mapped block raises the size from which blocks are mapped to
  *   its own (up to 32 MB), so once a cycle has freed its gzip text of a few
  *   MB, every smaller buffer comes from the arenas, where what is freed in
@@ -47,13 +49,13 @@ export function youngGenerationSized(execArgv: readonly string[] = process.execA
  *   fixed;
  * - the main arena is given back from its top and grown again every cycle,
  *   so RSS swings by a few MB with the cycle: trimmed past 32 MB only, it
- *   stays at its high mark (22-25 MB at 100k series).
+ *   stays at its high mark (about 28 MB at 100k series).
  * The image, the systemd unit, `npm start` and the demo set these; the bin's
  * shebang does not, as a kernel before 5.1 cuts a shebang line at 127
  * characters, and the daemon warns at start-up when none is set. musl
  * (Alpine) has no arenas and reads none of them.
  */
-export const MALLOC_ENV = { MALLOC_ARENA_MAX: '2', MALLOC_MMAP_THRESHOLD_: '131072', MALLOC_TRIM_THRESHOLD_: '33554432' } as const;
+export const MALLOC_ENV = { MALLOC_ARENA_MAX: '1', MALLOC_MMAP_THRESHOLD_: '131072', MALLOC_TRIM_THRESHOLD_: '33554432' } as const;
 
 /** MALLOC_ENV as shell assignments. */
 export const MALLOC_SETTINGS = Object.entries(MALLOC_ENV)

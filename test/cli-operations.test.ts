@@ -108,7 +108,7 @@ t.test('the daemon warns when node was started without the heap flags or the mal
   t.match(bare, /"level":40,[^\n]*"nodeOptions":"--max-semi-space-size=16"[^\n]*set NODE_OPTIONS=--max-semi-space-size=16/);
   if (mallocTuned({})) t.notMatch(bare, /MALLOC_ARENA_MAX/, 'nothing to set up under musl');
   else
-    t.match(bare, /"level":40,[^\n]*"env":"MALLOC_ARENA_MAX=2 MALLOC_MMAP_THRESHOLD_=131072 MALLOC_TRIM_THRESHOLD_=33554432"[^\n]*set them in its environment/);
+    t.match(bare, /"level":40,[^\n]*"env":"MALLOC_ARENA_MAX=1 MALLOC_MMAP_THRESHOLD_=131072 MALLOC_TRIM_THRESHOLD_=33554432"[^\n]*set them in its environment/);
   t.notMatch(await started([HEAP_NODE_OPTIONS], MALLOC_ENV), /max-semi-space-size|MALLOC_ARENA_MAX/, 'no warning with both');
 });
 

@@ -23,7 +23,7 @@ t.test('malloc counts as set up by any of its settings, as a variable or a glibc
   t.notOk(mallocTuned({}, '2.36'));
   t.ok(mallocTuned({}, null), 'musl (Alpine) has no arenas to set up');
   t.equal(typeof mallocTuned({}), 'boolean', "this process's own C library is read");
-  t.equal(MALLOC_SETTINGS, 'MALLOC_ARENA_MAX=2 MALLOC_MMAP_THRESHOLD_=131072 MALLOC_TRIM_THRESHOLD_=33554432');
+  t.equal(MALLOC_SETTINGS, 'MALLOC_ARENA_MAX=1 MALLOC_MMAP_THRESHOLD_=131072 MALLOC_TRIM_THRESHOLD_=33554432');
 });
 
 t.test('glibc takes the settings: its loader lists them as its tunables', async (t) => {
