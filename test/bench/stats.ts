@@ -32,10 +32,13 @@ export function memoryPeaks(everyMs = 500): () => Record<string, number> {
   };
 }
 
-/** Least-squares slope of y over x. */
-export function slope(points: ReadonlyArray<readonly [number, number]>): number {
+/**
+ * Least-squares line of y over x: its slope and the slope's standard error,
+ * which says how far the slope can be trusted (NaN below three points).
+ */
+export function fitLine(points: ReadonlyArray<readonly [number, number]>): { slope: number; stdErr: number } {
   const n = points.length;
-  if (n < 2) return NaN;
+  if (n < 2) return { slope: NaN, stdErr: NaN };
   let sx = 0;
   let sy = 0;
   for (const [x, y] of points) {
@@ -50,5 +53,8 @@ export function slope(points: ReadonlyArray<readonly [number, number]>): number 
     sxy += (x - mx) * (y - my);
     sxx += (x - mx) ** 2;
   }
-  return sxy / sxx;
+  const b = sxy / sxx;
+  let residuals = 0;
+  for (const [x, y] of points) residuals += (y - my - b * (x - mx)) ** 2;
+  return { slope: b, stdErr: n > 2 ? Math.sqrt(residuals / (n - 2) / sxx) : NaN };
 }

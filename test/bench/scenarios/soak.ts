@@ -9,7 +9,7 @@ import intercloud from '../../../src/sources/intercloud/index.js';
 import type { ScenarioOptions } from '../run.js';
 import type { ScraperFigures, ScraperOptions } from '../scraper.js';
 import { runBenchScript, startSimulatorProcess } from '../sim-process.js';
-import { percentile, round, slope } from '../stats.js';
+import { fitLine, percentile, round } from '../stats.js';
 
 const ORGANISATIONS = 1000;
 const GROUPS = 5;
@@ -31,7 +31,8 @@ const MB = 1024 * 1024;
  *
  * Every 30 s the exporter's RSS and heap are reported (on stderr as they
  * come, and in the figures); the slope of the last half of the run, by least
- * squares, tells a plateau from a leak.
+ * squares, tells a plateau from a leak, and its standard error how far the
+ * slope stands out from the readings' scatter.
  *
  * Length: `--minutes N` (`npm run bench -- soak --minutes 2`) or
  * BENCH_SOAK_MINUTES, default 10. A short run is for trying the scenario: its
@@ -119,8 +120,9 @@ export default async function (options: ScenarioOptions): Promise<Record<string,
       const load1 = loadavg();
 
       const lastHalf = memory.filter((m) => m.t >= durationMs / 2000);
-      const perTenMinutes = (key: 'rssMb' | 'heapUsedMb') => round(slope(lastHalf.map((m) => [m.t / 600, m[key]] as const)), 2);
-      const rssSlope = perTenMinutes('rssMb');
+      const perTenMinutes = (key: 'rssMb' | 'heapUsedMb') => fitLine(lastHalf.map((m) => [m.t / 600, m[key]] as const));
+      const rssFit = perTenMinutes('rssMb');
+      const rssSlope = round(rssFit.slope, 2);
       const peakRssMb = round(process.resourceUsage().maxRSS / 1024, 1);
       const durations = cycles
         .slice(1)
@@ -140,7 +142,8 @@ export default async function (options: ScenarioOptions): Promise<Record<string,
         overruns,
         memory,
         rssSlopeMbPer10Min: rssSlope,
-        heapUsedSlopeMbPer10Min: perTenMinutes('heapUsedMb'),
+        rssSlopeStdErrMbPer10Min: round(rssFit.stdErr, 2),
+        heapUsedSlopeMbPer10Min: round(perTenMinutes('heapUsedMb').slope, 2),
         peakRssMb,
         scrapes,
         loadAverage: { atFirstScrape: load0.map((l) => round(l, 2)), atEnd: load1.map((l) => round(l, 2)) },
