@@ -33,8 +33,9 @@ export function memoryPeaks(everyMs = 500): () => Record<string, number> {
 }
 
 /**
- * Least-squares line of y over x: its slope and the slope's standard error,
- * which says how far the slope can be trusted (NaN below three points).
+ * Least-squares line of y over x: its slope (NaN below two points) and the
+ * slope's standard error, which says how far the slope can be trusted (NaN
+ * below three).
  */
 export function fitLine(points: ReadonlyArray<readonly [number, number]>): { slope: number; stdErr: number } {
   const n = points.length;
