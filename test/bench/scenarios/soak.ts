@@ -120,8 +120,9 @@ export default async function (options: ScenarioOptions): Promise<Record<string,
       const load1 = loadavg();
 
       const lastHalf = memory.filter((m) => m.t >= durationMs / 2000);
-      const perTenMinutes = (key: 'rssMb' | 'heapUsedMb') => fitLine(lastHalf.map((m) => [m.t / 600, m[key]] as const));
-      const rssFit = perTenMinutes('rssMb');
+      // x in units of 10 minutes, so that the slope is in MB per 10 minutes.
+      const fitLastHalf = (key: 'rssMb' | 'heapUsedMb') => fitLine(lastHalf.map((m) => [m.t / 600, m[key]] as const));
+      const rssFit = fitLastHalf('rssMb');
       const rssSlope = round(rssFit.slope, 2);
       const peakRssMb = round(process.resourceUsage().maxRSS / 1024, 1);
       const durations = cycles
@@ -143,7 +144,7 @@ export default async function (options: ScenarioOptions): Promise<Record<string,
         memory,
         rssSlopeMbPer10Min: rssSlope,
         rssSlopeStdErrMbPer10Min: round(rssFit.stdErr, 2),
-        heapUsedSlopeMbPer10Min: round(perTenMinutes('heapUsedMb').slope, 2),
+        heapUsedSlopeMbPer10Min: round(fitLastHalf('heapUsedMb').slope, 2),
         peakRssMb,
         scrapes,
         loadAverage: { atFirstScrape: load0.map((l) => round(l, 2)), atEnd: load1.map((l) => round(l, 2)) },
