@@ -94,3 +94,54 @@ t.test('start-up jitter spreads first cycles within min(jitter, interval)', asyn
   t.ok(b >= 90 && b < 250, `short-interval target capped by its interval (${b} ms)`);
   t.ok(a >= 380, `long-interval target jittered by up to 400 ms (${a} ms)`);
 });
+
+t.test('onCollecting hears when the first cycle in flight starts and the last one ends, however it ends', async (t) => {
+  const metrics = new SelfMetrics('test');
+  const log = pino({ level: 'silent' });
+  const store = new SnapshotStore(metrics, log);
+  const heard: boolean[] = [];
+  const finish = new Map<string, (outcome: 'ok' | 'fail') => void>();
+  const started = new Map<string, () => void>();
+  const whenStarted = (name: string) => new Promise<void>((resolve) => started.set(name, resolve));
+  const mk = (name: string) => ({
+    state: store.add(fakeSource, { name, interval: 3_600_000 } as TargetConfig, 0),
+    collector: {
+      collect: ({ signal }: { signal: AbortSignal }) =>
+        new Promise<CycleResult>((resolve, reject) => {
+          signal.addEventListener('abort', () => reject(signal.reason as Error), { once: true });
+          finish.set(name, (outcome) => (outcome === 'ok' ? resolve(new CycleResult({ target: name })) : reject(new Error('upstream down'))));
+          started.get(name)?.();
+        }),
+    },
+  });
+  const a = mk('a');
+  const b = mk('b');
+  const scheduler = new Scheduler({ store, metrics, log, startupJitterMs: 0, onCollecting: (collecting) => heard.push(collecting) });
+  t.teardown(() => scheduler.stop());
+  scheduler.add(a);
+  scheduler.add(b);
+  const bothStarted = Promise.all([whenStarted('a'), whenStarted('b')]);
+  scheduler.start();
+  await bothStarted;
+  t.same(heard, [true], 'two cycles in flight: told once');
+  finish.get('a')!('ok');
+  await sleep(20);
+  t.same(heard, [true], 'one still in flight');
+  finish.get('b')!('fail');
+  await scheduler.firstCyclesDone();
+  t.same(heard, [true, false], 'a failed cycle ends collecting too');
+
+  const again = whenStarted('a');
+  const run = scheduler.runNow(a.state);
+  await again;
+  t.same(heard, [true, false, true], 'a cycle run on demand');
+  finish.get('a')!('ok');
+  await run;
+  t.same(heard, [true, false, true, false], 'and its end');
+
+  const cancelled = whenStarted('b');
+  void scheduler.runNow(b.state).catch(() => {});
+  await cancelled;
+  await scheduler.remove(b.state);
+  t.same(heard, [true, false, true, false, true, false], 'a cycle cancelled by a reload ends collecting too');
+});
