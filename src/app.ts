@@ -23,8 +23,6 @@ export interface ExporterOptions {
   port?: number;
   /** Start-up jitter override (tests want their first cycles at once). */
   startupJitterMs?: number;
-  /** Told when collecting starts (a cycle in flight) and stops (none left); the daemon tunes V8 with it. */
-  onCollecting?: (collecting: boolean) => void;
 }
 
 export interface Exporter {
@@ -48,13 +46,7 @@ export async function startExporter(opts: ExporterOptions): Promise<Exporter> {
   const log = opts.log ?? createLogger({ level: config.log.level, format: config.log.format });
   const metrics = new SelfMetrics(version);
   const store = new SnapshotStore(metrics, log);
-  const scheduler = new Scheduler({
-    store,
-    metrics,
-    log,
-    startupJitterMs: opts.startupJitterMs ?? config.collection.startupJitter,
-    onCollecting: opts.onCollecting,
-  });
+  const scheduler = new Scheduler({ store, metrics, log, startupJitterMs: opts.startupJitterMs ?? config.collection.startupJitter });
   const targets = new TargetSet({ store, scheduler, metrics, log, userAgent: `capacity-exporter/${version}` });
   await targets.apply(config.targets, config.collection.maxStaleness);
 

@@ -26,26 +26,6 @@ export function limitHeapGrowth(): void {
   setFlagsFromString(`--heap-growing-percent=${OLD_GENERATION_GROWTH_PERCENT}`);
 }
 
-/**
- * Tells V8 whether the exporter is collecting. V8 keeps the pages a full
- * collection empties in a pool, resident, and gives them back only in a
- * collection that reduces memory, which its memory reducer starts at least
- * 8 s after the last full collection and only in an isolate that looks idle
- * (a low allocation rate) or runs optimised for size. An exporter scraped ten
- * times a second and cycling every 20 s never looks idle to it, so its RSS
- * climbed to V8's high mark a few MB at a time, for as long as the soak ran
- * (232 to 242 MB over 30 minutes). Optimised for size between cycles, V8
- * gives the pool back once a cycle is over: RSS then falls to about 130 MB
- * between cycles and rises to about 215 MB in one, every cycle alike.
- * Optimised for size throughout, every full collection compacts and the
- * young generation shrinks: three times the collections, and intercloud-large
- * measured 1.76 times the bare loop's CPU against 1.42-1.63. Targets
- * whose cycles always overlap leave no gap, and RSS then keeps its high mark.
- */
-export function favourSizeBetweenCycles(collecting: boolean): void {
-  setFlagsFromString(collecting ? '--no-optimize-for-size' : '--optimize-for-size');
-}
-
 /** Whether this process was started with its young generation sized, on the command line or in NODE_OPTIONS. */
 export function youngGenerationSized(execArgv: readonly string[] = process.execArgv, nodeOptions = process.env.NODE_OPTIONS ?? ''): boolean {
   const sets = (arg: string) => /^--max[-_]semi[-_]space[-_]size(=|$)/.test(arg);

@@ -6,7 +6,7 @@ import { runOnce, UnknownTargetError } from './cli/once.js';
 import { DEFAULT_CONFIG, USAGE } from './cli/usage.js';
 import { exampleConfig } from './config/example.js';
 import { ConfigError, loadConfigFile, type Config } from './config/load.js';
-import { favourSizeBetweenCycles, HEAP_NODE_OPTIONS, limitHeapGrowth, MALLOC_SETTINGS, mallocTuned, youngGenerationSized } from './heap.js';
+import { HEAP_NODE_OPTIONS, limitHeapGrowth, MALLOC_SETTINGS, mallocTuned, youngGenerationSized } from './heap.js';
 import { createLogger, type LogFormat } from './log.js';
 import { usersInOnePlace } from './server-auth.js';
 import { sources } from './sources/registry.js';
@@ -106,7 +106,6 @@ async function run(args: string[]): Promise<void> {
     reload: loadFile,
     web: web && createWebSecurity(web, log),
     log,
-    onCollecting: favourSizeBetweenCycles,
   });
 
   let stopping = false;

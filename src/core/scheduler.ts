@@ -30,8 +30,6 @@ export interface SchedulerOptions {
   log: Logger;
   startupJitterMs: number;
   random?: () => number;
-  /** Told true when a cycle starts while none is in flight, and false when the last one in flight ends. */
-  onCollecting?: (collecting: boolean) => void;
 }
 
 /**
@@ -42,7 +40,6 @@ export interface SchedulerOptions {
 export class Scheduler {
   private readonly loops = new Map<TargetState, Loop>();
   private started = false;
-  private inFlight = 0;
 
   constructor(private readonly opts: SchedulerOptions) {}
 
@@ -118,10 +115,8 @@ export class Scheduler {
   }
 
   private cycle(loop: Loop): Promise<void> {
-    if (this.inFlight++ === 0) this.opts.onCollecting?.(true);
     const run = this.runCycle(loop).finally(() => {
       loop.running = undefined;
-      if (--this.inFlight === 0) this.opts.onCollecting?.(false);
     });
     loop.running = run;
     return run;

@@ -4,7 +4,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { destination, pino } from 'pino';
 import { startExporter } from '../../../src/app.js';
 import { parseConfig } from '../../../src/config/load.js';
-import { favourSizeBetweenCycles, limitHeapGrowth } from '../../../src/heap.js';
+import { limitHeapGrowth } from '../../../src/heap.js';
 import intercloud from '../../../src/sources/intercloud/index.js';
 import type { ScenarioOptions } from '../run.js';
 import type { ScraperFigures, ScraperOptions } from '../scraper.js';
@@ -19,7 +19,6 @@ const CONCURRENCY = 128;
 const INTERVAL = '20s';
 const SCRAPES_PER_SECOND = 10;
 const REPORT_EVERY_MS = 30_000;
-const RSS_EVERY_MS = 1000;
 const MB = 1024 * 1024;
 
 /**
@@ -31,15 +30,9 @@ const MB = 1024 * 1024;
  * minute, so that its path is soaked too.
  *
  * Every 30 s the exporter's RSS and heap are reported (on stderr as they
- * come, and in the figures). Between cycles V8 gives back what a cycle took
- * (favourSizeBetweenCycles), so RSS rises by about 70 MB in each cycle and
- * falls after it: a reading every 30 s against a cycle every 20 s lands on
- * either, and a line through those readings swung by ±90 MB per 10 minutes.
- * So RSS is also read every second, and the plateau is judged on each
- * period's peak (from one cycle's start to the next one's): the slope of the
- * last half's peaks, by least squares, tells a plateau from a leak, and its
- * standard error how far the slope stands out from the peaks' scatter (a few
- * MB from cycle to cycle: the discovery's cycle, every third, peaks higher).
+ * come, and in the figures); the slope of the last half of the run, by least
+ * squares, tells a plateau from a leak, and its standard error how far the
+ * slope stands out from the readings' scatter.
  *
  * Length: `--minutes N` (`npm run bench -- soak --minutes 2`) or
  * BENCH_SOAK_MINUTES, default 10. A short run is for trying the scenario: its
@@ -84,7 +77,7 @@ export default async function (options: ScenarioOptions): Promise<Record<string,
     );
     const started = performance.now();
     const elapsed = () => (performance.now() - started) / 1000;
-    const exporter = await startExporter({ config, log, host: '127.0.0.1', port: 0, startupJitterMs: 0, onCollecting: favourSizeBetweenCycles });
+    const exporter = await startExporter({ config, log, host: '127.0.0.1', port: 0, startupJitterMs: 0 });
     const state = exporter.store.get('intercloud', 'soak')!;
     const memory: Array<{ t: number; rssMb: number; heapUsedMb: number; heapTotalMb: number; externalMb: number; series: number }> = [];
     const sampleMemory = () => {
@@ -100,21 +93,16 @@ export default async function (options: ScenarioOptions): Promise<Record<string,
       memory.push(point);
       process.stderr.write(`soak ${JSON.stringify(point)}\n`);
     };
-    const rss: Array<{ at: number; mb: number }> = [];
-    const sampleRss = () => rss.push({ at: Date.now(), mb: process.memoryUsage.rss() / MB });
-    const cycles: Array<{ startedAt: number; durationMs: number; success: boolean }> = [];
+    const cycles: Array<{ durationMs: number; success: boolean }> = [];
     let lastSeen: number | undefined;
     const watchCycles = setInterval(() => {
       const last = state.last;
       if (!last || last.startedAt === lastSeen) return;
       lastSeen = last.startedAt;
-      cycles.push({ startedAt: last.startedAt, durationMs: last.durationMs, success: last.success });
+      cycles.push({ durationMs: last.durationMs, success: last.success });
     }, 250);
-    const runStartedAt = Date.now() - elapsed() * 1000;
     sampleMemory();
-    sampleRss();
     const reporter = setInterval(sampleMemory, REPORT_EVERY_MS);
-    const rssSampler = setInterval(sampleRss, RSS_EVERY_MS);
     try {
       await exporter.ready();
       const firstCycleSeconds = elapsed();
@@ -134,9 +122,7 @@ export default async function (options: ScenarioOptions): Promise<Record<string,
       const lastHalf = memory.filter((m) => m.t >= durationMs / 2000);
       // x in units of 10 minutes, so that the slope is in MB per 10 minutes.
       const fitLastHalf = (key: 'rssMb' | 'heapUsedMb') => fitLine(lastHalf.map((m) => [m.t / 600, m[key]] as const));
-      const periods = cyclePeriods(cycles, rss, runStartedAt);
-      const lastHalfPeriods = periods.filter((p) => p.t >= durationMs / 2000);
-      const rssFit = fitLine(lastHalfPeriods.map((p) => [p.t / 600, p.rssPeakMb] as const));
+      const rssFit = fitLastHalf('rssMb');
       const rssSlope = round(rssFit.slope, 2);
       const peakRssMb = round(process.resourceUsage().maxRSS / 1024, 1);
       const durations = cycles
@@ -156,10 +142,8 @@ export default async function (options: ScenarioOptions): Promise<Record<string,
         cycleSecondsMax: round((durations[durations.length - 1] ?? NaN) / 1000, 1),
         overruns,
         memory,
-        periods,
         rssSlopeMbPer10Min: rssSlope,
         rssSlopeStdErrMbPer10Min: round(rssFit.stdErr, 2),
-        rssSlopeAtReportsMbPer10Min: round(fitLastHalf('rssMb').slope, 2),
         heapUsedSlopeMbPer10Min: round(fitLastHalf('heapUsedMb').slope, 2),
         peakRssMb,
         scrapes,
@@ -170,7 +154,6 @@ export default async function (options: ScenarioOptions): Promise<Record<string,
       };
     } finally {
       clearInterval(reporter);
-      clearInterval(rssSampler);
       clearInterval(watchCycles);
       await exporter.close();
     }
@@ -178,30 +161,4 @@ export default async function (options: ScenarioOptions): Promise<Record<string,
     log.flush();
     simulator.stop();
   }
-}
-
-/**
- * RSS over each whole period of the schedule, from one cycle's start to the
- * next one's: its peak, mean and low, read every second. `t` is the
- * period's start, in seconds from the run's.
- */
-function cyclePeriods(
-  cycles: ReadonlyArray<{ startedAt: number }>,
-  rss: ReadonlyArray<{ at: number; mb: number }>,
-  runStartedAt: number,
-): Array<{ t: number; rssPeakMb: number; rssMeanMb: number; rssLowMb: number }> {
-  const periods = [];
-  for (let i = 0; i + 1 < cycles.length; i++) {
-    const from = cycles[i]!.startedAt;
-    const to = cycles[i + 1]!.startedAt;
-    const mbs = rss.filter((r) => r.at >= from && r.at < to).map((r) => r.mb);
-    if (mbs.length === 0) continue;
-    periods.push({
-      t: round((from - runStartedAt) / 1000, 1),
-      rssPeakMb: round(Math.max(...mbs), 1),
-      rssMeanMb: round(mbs.reduce((a, b) => a + b, 0) / mbs.length, 1),
-      rssLowMb: round(Math.min(...mbs), 1),
-    });
-  }
-  return periods;
 }
